@@ -1,0 +1,41 @@
+"""Writing and reading the activity log (see shared/DESIGN.md, "The activity log")."""
+
+import datetime
+
+from django.utils import timezone
+
+from .models import Activity, Community, Presence
+
+
+def record(community, actor, verb, summary, *, url="", target=None):
+    """Append one row to the log and move the community's "last activity" forward."""
+    now = timezone.now()
+    activity = Activity.objects.create(
+        community=community,
+        actor=actor,
+        verb=verb,
+        summary=summary[:300],
+        url=url,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        created_at=now,
+    )
+    Community.objects.filter(pk=community.pk).update(last_activity_at=now)
+    return activity
+
+
+def recent(community, limit=10):
+    return Activity.objects.filter(community=community).select_related("actor")[:limit]
+
+
+def note_presence(request, community):
+    """Record that a signed-in member looked at a community today, at most once a day."""
+    user = request.user
+    if not user.is_authenticated:
+        return
+    today = timezone.localdate(timezone=datetime.UTC)
+    key = f"presence:{community.pk}"
+    if request.session.get(key) == today.isoformat():
+        return
+    Presence.objects.get_or_create(community=community, user=user, day=today)
+    request.session[key] = today.isoformat()

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.text import slugify
+
+from .models import Community, Membership
+
+RESERVED_SLUGS = {"new", "propose", "review", "admin", "api", "static", "media"}
+
+
+class CommunityProposalForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name", "slug", "purpose", "scope", "description", "tags", "visibility"]
+        labels = {"slug": "Web address", "purpose": "Purpose"}
+        help_texts = {"slug": "Letters, numbers and hyphens; leave empty to make one from the name."}
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "visibility": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Please give the community a name.")
+        return name
+
+    def clean_purpose(self):
+        purpose = self.cleaned_data.get("purpose", "").strip()
+        if not purpose:
+            raise forms.ValidationError(
+                "Please describe the purpose: the shared area of practice that brings members together."
+            )
+        return purpose
+
+    def clean(self):
+        cleaned = super().clean()
+        slug = cleaned.get("slug") or slugify(cleaned.get("name", ""))[:60]
+        if "name" in cleaned and not slug:
+            self.add_error("slug", "Please choose a web address made of letters and numbers.")
+            return cleaned
+        if slug in RESERVED_SLUGS:
+            self.add_error("slug", f"“{slug}” is reserved. Please choose another web address.")
+        elif slug and Community.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            self.add_error("slug", f"The web address “{slug}” is already taken. Please choose another.")
+        cleaned["slug"] = slug
+        return cleaned
+
+
+class CommunitySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name", "purpose", "scope", "description", "tags", "welcome_message"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "welcome_message": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    clean_purpose = CommunityProposalForm.clean_purpose
+
+    def clean_welcome_message(self):
+        message = self.cleaned_data["welcome_message"].strip()
+        if not message:
+            raise forms.ValidationError("The welcome message cannot be empty: new members read it first.")
+        return message
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the proposer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please give the proposer a reason, so they can improve the proposal."},
+    )
+
+
+class MembershipRequestForm(forms.Form):
+    message = forms.CharField(
+        label="A short note to the facilitators",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What do you work on, and what would you like from the community? (optional)",
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("decline", "Decline")])
+    reason = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label="Search communities", required=False, max_length=100)
+    tag = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    visibility = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "All communities"), ("open", "Open to all"), ("closed", "Closed (by request)")],
+    )

@@ -1,0 +1,237 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from cop_platform.markdown import render_markdown, stored_html
+
+DEFAULT_WELCOME = """Hello {name},
+
+Welcome to **{community}**! I'm really glad you've joined us.
+
+This is a place where people who do this work every day help each other: there is no such thing
+as a silly question here, and reading quietly for a while is perfectly fine too.
+
+A few ways to start:
+
+- Say hello and tell us what you're working on at the moment.
+- Browse the recent discussions and the shared documents.
+- If you're stuck on something, ask. Someone here has usually been there before.
+
+If there's anything I can do to help you get the most from the community, just reply to this e-mail.
+
+Warm regards,
+{facilitator}
+"""
+
+
+class CommunityQuerySet(models.QuerySet):
+    def listed(self):
+        """Communities that appear in the directory (open and closed alike)."""
+        return self.filter(status=Community.Status.ACTIVE)
+
+    def visible_to(self, user):
+        """Communities whose pages `user` may open: the same rule as policy.CommunityAccess."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        live = Q(status__in=Community.LIVE_STATUSES)
+        rule = live & Q(visibility=Community.Visibility.OPEN)
+        if user.is_authenticated:
+            is_member = Exists(
+                Membership.objects.filter(
+                    community=OuterRef("pk"), user=user, state=Membership.State.ACTIVE
+                )
+            )
+            rule |= live & is_member
+            rule |= Q(proposed_by=user)
+        return self.filter(rule)
+
+    def with_counts(self):
+        active = Q(memberships__state=Membership.State.ACTIVE)
+        return self.annotate(
+            core_count=Count(
+                "memberships",
+                filter=active & Q(memberships__role__in=Membership.CORE_ROLES),
+                distinct=True,
+            ),
+            peripheral_count=Count(
+                "memberships",
+                filter=active & Q(memberships__role=Membership.Role.PERIPHERAL),
+                distinct=True,
+            ),
+        )
+
+
+class Community(models.Model):
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Open: anyone may join"
+        CLOSED = "closed", "Closed: facilitators approve requests"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        DORMANT = "dormant", "Dormant"
+        ARCHIVED = "archived", "Archived"
+        REJECTED = "rejected", "Not approved"
+
+    LIVE_STATUSES = (Status.ACTIVE, Status.DORMANT, Status.ARCHIVED)
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60, unique=True)
+    purpose = models.CharField(
+        max_length=300, help_text="The shared domain in one or two sentences: what this community is about."
+    )
+    scope = models.CharField(
+        "who is it for", max_length=200, blank=True,
+        help_text="For example: project managers in local government.",
+    )  # fmt: skip
+    description = models.TextField(blank=True, help_text="Markdown is supported.")
+    description_html = models.TextField(blank=True, editable=False)
+    tags = TaggableManager("domain tags", blank=True, help_text="Separate tags with commas.")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OPEN)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    welcome_message = models.TextField(
+        default=DEFAULT_WELCOME,
+        help_text="Sent to every new member. {name}, {community} and {facilitator} are filled in.",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "communities"
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("communities:home", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "description" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "description_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self):
+        return self.visibility == self.Visibility.OPEN
+
+    @property
+    def is_live(self):
+        return self.status in self.LIVE_STATUSES
+
+    @property
+    def description_safe(self):
+        return stored_html(self.description_html)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state=Membership.State.ACTIVE)
+
+    def facilitators(self):
+        return self.active().filter(role=Membership.Role.FACILITATOR)
+
+    def visible_to(self, user):
+        """Memberships whose community member list `user` may see."""
+        return self.filter(community__in=Community.objects.visible_to(user))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        PERIPHERAL = "peripheral", "Member"
+        CORE = "core", "Core member"
+        FACILITATOR = "facilitator", "Facilitator"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Awaiting approval"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Declined"
+        LEFT = "left", "Left"
+        REMOVED = "removed", "Removed"
+
+    CORE_ROLES = (Role.CORE, Role.FACILITATOR)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PERIPHERAL)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    request_message = models.TextField(blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"], name="one_membership_per_community")
+        ]
+        indexes = [models.Index(fields=["community", "state", "role"])]
+
+    def __str__(self):
+        return f"{self.user} in {self.community} ({self.role}, {self.state})"
+
+    @property
+    def is_active(self):
+        return self.state == self.State.ACTIVE
+
+    @property
+    def is_facilitator(self):
+        return self.is_active and self.role == self.Role.FACILITATOR
+
+
+class Activity(models.Model):
+    """One append-only row per thing a member did; dashboards, feeds and digests read this."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+    def __str__(self):
+        return self.summary
+
+
+class Presence(models.Model):
+    """A member read something in a community on a day: quiet participation counts too."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user", "day"], name="one_presence_per_day")
+        ]
+        indexes = [models.Index(fields=["community", "day"])]

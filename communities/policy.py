@@ -1,0 +1,146 @@
+"""The one permission policy: every "may this user ...?" question is answered here.
+
+Views, templates, search, feeds, digests and downloads ask this module; none checks roles
+itself. Predicates work on an already-loaded membership and cost no query. Anything a user
+may not see answers 404, so that closed communities do not reveal what exists.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from .models import Community, Membership
+
+
+@dataclass(frozen=True)
+class CommunityAccess:
+    user: object
+    community: Community
+    membership: Membership | None
+
+    # --- who the user is here ---------------------------------------------------------
+    @property
+    def is_staff(self):
+        return bool(self.user.is_authenticated and self.user.is_staff)
+
+    @property
+    def is_member(self):
+        return self.membership is not None and self.membership.is_active
+
+    @property
+    def is_facilitator(self):
+        return self.membership is not None and self.membership.is_facilitator
+
+    @property
+    def is_pending(self):
+        return self.membership is not None and self.membership.state == Membership.State.PENDING
+
+    @property
+    def is_proposer(self):
+        return self.user.is_authenticated and self.community.proposed_by_id == self.user.pk
+
+    # --- what the user may do -----------------------------------------------------------
+    @property
+    def can_view(self):
+        if self.is_staff:
+            return True
+        if not self.community.is_live:
+            return self.is_proposer
+        return self.community.is_open or self.is_member
+
+    @property
+    def can_see_members(self):
+        return self.can_view
+
+    @property
+    def can_join(self):
+        return (
+            self.user.is_authenticated
+            and self.community.status == Community.Status.ACTIVE
+            and self.community.is_open
+            and not self.is_member
+        )
+
+    @property
+    def can_request(self):
+        return (
+            self.user.is_authenticated
+            and self.community.status == Community.Status.ACTIVE
+            and not self.community.is_open
+            and not self.is_member
+            and not self.is_pending
+        )
+
+    @property
+    def can_leave(self):
+        return self.is_member
+
+    @property
+    def can_post(self):
+        return self.is_member and self.community.status in (
+            Community.Status.ACTIVE,
+            Community.Status.DORMANT,
+        )
+
+    @property
+    def can_moderate(self):
+        return self.is_facilitator or self.is_staff
+
+    can_manage_members = can_moderate
+    can_edit_community = can_moderate
+    can_see_dashboard = can_moderate
+    can_run_hotseat = can_moderate
+    can_send_newsletter = can_moderate
+
+
+def access_for(user, community, membership=...):
+    """Build the access object; looks the membership up (one query) unless it is given."""
+    if membership is ...:
+        membership = None
+        if user.is_authenticated:
+            membership = Membership.objects.filter(user=user, community=community).first()
+    return CommunityAccess(user=user, community=community, membership=membership)
+
+
+def get_community_for(user, slug):
+    """Return (community, access) for a community page, or raise 404 if the user may not see it."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404("No such community.")
+    access = access_for(user, community)
+    if not access.can_view:
+        raise Http404("No such community.")
+    return community, access
+
+
+def can_review_proposals(user):
+    return user.is_authenticated and user.is_staff
+
+
+def can_propose_community(user):
+    return user.is_authenticated
+
+
+def visible_communities(user):
+    return Community.objects.visible_to(user)
+
+
+def mark_viewer_state(communities, user):
+    """Set `my_state` and `show_counts` on each community of a page, with one query.
+
+    Closed communities keep their member numbers to themselves: only members see them.
+    """
+    communities = list(communities)
+    states = {}
+    if user.is_authenticated and communities:
+        states = dict(
+            Membership.objects.filter(user=user, community__in=[c.pk for c in communities]).values_list(
+                "community_id", "state"
+            )
+        )
+    for community in communities:
+        community.my_state = states.get(community.pk)
+        community.show_counts = (
+            community.is_open or community.my_state == Membership.State.ACTIVE or user.is_staff
+        )
+    return communities

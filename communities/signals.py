@@ -1,0 +1,19 @@
+"""Events other apps react to (newsletters sends the e-mail); communities imports none of them.
+
+Each signal is sent after the change is saved, inside the service's transaction, so a
+receiver that enqueues a task must use `delay_on_commit`.
+"""
+
+from django.dispatch import Signal
+
+# membership: Membership that just became active; welcomed_by: the facilitator who signs the
+# welcome (None when the member founded the community and needs no welcome).
+membership_activated = Signal()
+# membership: a new pending request to join a closed community.
+membership_requested = Signal()
+# membership: a request that was just approved or declined; approved: bool.
+membership_decided = Signal()
+# community: a proposal that staff just approved or rejected; approved: bool.
+community_decided = Signal()
+# community: a new proposal waiting for review.
+community_proposed = Signal()

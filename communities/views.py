@@ -1,0 +1,289 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from . import activity, services
+from .forms import (
+    CommunityProposalForm,
+    CommunitySettingsForm,
+    DecisionForm,
+    DirectoryFilterForm,
+    MembershipRequestForm,
+    RejectionForm,
+    RoleForm,
+)
+from .models import Community, Membership
+from .policy import can_review_proposals, get_community_for, mark_viewer_state
+from .services import CommunityError
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    communities = Community.objects.listed().with_counts().prefetch_related("tags")
+    if form.is_valid():
+        q, tag, visibility = (form.cleaned_data[k] for k in ("q", "tag", "visibility"))
+        if q:
+            communities = communities.filter(
+                Q(name__icontains=q) | Q(purpose__icontains=q) | Q(tags__name__iexact=q)
+            ).distinct()
+        if tag:
+            communities = communities.filter(tags__slug=tag)
+        if visibility:
+            communities = communities.filter(visibility=visibility)
+    page = Paginator(communities.order_by("name"), 24).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    mark_viewer_state(page.object_list, request.user)
+    return render(request, "communities/directory.html", {"form": form, "page": page})
+
+
+def home(request, slug):
+    community, access = get_community_for(request.user, slug)
+    facilitators = (
+        Membership.objects.facilitators().filter(community=community).select_related("user").order_by("joined_at")
+    )
+    counts = Community.objects.with_counts().filter(pk=community.pk).values("core_count", "peripheral_count")[0]
+    pending_count = 0
+    if access.can_manage_members:
+        pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
+    if access.is_member:
+        activity.note_presence(request, community)
+    return render(
+        request,
+        "communities/home.html",
+        {
+            "community": community,
+            "access": access,
+            "facilitators": facilitators,
+            "counts": counts,
+            "pending_count": pending_count,
+            "recent": activity.recent(community),
+            "tags": list(community.tags.all()),
+        },
+    )
+
+
+def members(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_see_members:
+        raise Http404
+    memberships = (
+        Membership.objects.active()
+        .filter(community=community)
+        .select_related("user")
+        .order_by("-role", "user__display_name")
+    )
+    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communities/members.html",
+        {"community": community, "access": access, "page": page, "roles": Membership.Role.choices},
+    )
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+def join(request, slug):
+    community, access = get_community_for(request.user, slug)
+    try:
+        services.join_community(request.user, community)
+    except CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Welcome to {community.name}! A welcome message is on its way to your inbox.")
+    return redirect(community)
+
+
+@login_required
+@ratelimit(key="user", rate="20/h", method="POST", block=True)
+def request_to_join(request, slug):
+    # The one page of a closed community that non-members may open: its front door.
+    community = get_object_or_404(Community.objects.listed(), slug=slug)
+    if community.is_open:
+        return redirect(community)
+    membership = Membership.objects.filter(user=request.user, community=community).first()
+    if membership is not None and membership.is_active:
+        return redirect(community)
+    form = MembershipRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_membership(request.user, community, form.cleaned_data["message"])
+        except CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Your request has been sent. A facilitator will reply soon.")
+            return redirect("communities:request", slug=community.slug)
+        membership = Membership.objects.filter(user=request.user, community=community).first()
+    return render(
+        request,
+        "communities/request.html",
+        {"community": community, "membership": membership, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def leave(request, slug):
+    community, access = get_community_for(request.user, slug)
+    try:
+        services.leave_community(request.user, community)
+    except CommunityError as error:
+        messages.error(request, str(error))
+        return redirect(community)
+    messages.success(request, f"You have left {community.name}. You are welcome back any time.")
+    return redirect("communities:directory")
+
+
+@login_required
+def requests(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_manage_members:
+        raise Http404
+    pending = (
+        Membership.objects.filter(community=community, state=Membership.State.PENDING)
+        .select_related("user")
+        .order_by("requested_at")
+    )
+    return render(request, "communities/requests.html", {"community": community, "access": access, "pending": pending})
+
+
+@login_required
+@require_POST
+def decide(request, slug, pk):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_manage_members:
+        raise Http404
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please choose whether to approve or decline the request.")
+        return redirect("communities:requests", slug=slug)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.decide_request(request.user, membership, approve=approve, reason=form.cleaned_data["reason"])
+    except CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        verb = "approved; they will receive your welcome" if approve else "declined"
+        messages.success(request, f"{membership.user.name}'s request was {verb}.")
+    return redirect("communities:requests", slug=slug)
+
+
+@login_required
+@require_POST
+def set_role(request, slug, pk):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_manage_members:
+        raise Http404
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please choose a role.")
+        return redirect("communities:members", slug=slug)
+    try:
+        services.change_role(request.user, membership, form.cleaned_data["role"])
+    except CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        role = Membership.Role(form.cleaned_data["role"]).label.lower()
+        messages.success(request, f"{membership.user.name} is now a {role}.")
+    return redirect("communities:members", slug=slug)
+
+
+@login_required
+@require_POST
+def remove(request, slug, pk):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_manage_members:
+        raise Http404
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+    try:
+        services.remove_member(request.user, membership)
+    except CommunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{membership.user.name} was removed from {community.name}.")
+    return redirect("communities:members", slug=slug)
+
+
+@login_required
+def edit(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_edit_community:
+        raise Http404
+    form = CommunitySettingsForm(request.POST or None, instance=community)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.update_community(request.user, community, **data)
+        messages.success(request, "The community's settings are saved.")
+        return redirect(community)
+    return render(request, "communities/edit.html", {"community": community, "access": access, "form": form})
+
+
+@login_required
+@ratelimit(key="user", rate="5/d", method="POST", block=True)
+def propose(request):
+    form = CommunityProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            community = services.propose_community(
+                request.user,
+                name=data["name"],
+                slug=data["slug"],
+                purpose=data["purpose"],
+                scope=data["scope"],
+                description=data["description"],
+                visibility=data["visibility"],
+                tags=data["tags"],
+            )
+        except CommunityError as error:
+            form.add_error("slug", str(error))
+        else:
+            messages.success(
+                request,
+                f"Thank you! “{community.name}” has been sent to the site administrators for review. "
+                "We will let you know when it is approved.",
+            )
+            return redirect(community)
+    return render(request, "communities/propose.html", {"form": form})
+
+
+@login_required
+def review(request):
+    if not can_review_proposals(request.user):
+        raise Http404
+    proposals = (
+        Community.objects.filter(status=Community.Status.PROPOSED)
+        .select_related("proposed_by")
+        .prefetch_related("tags")
+        .order_by("proposed_at")
+    )
+    return render(request, "communities/review.html", {"proposals": proposals, "rejection_form": RejectionForm()})
+
+
+@login_required
+@require_POST
+def review_decide(request, slug):
+    if not can_review_proposals(request.user):
+        raise Http404
+    community = get_object_or_404(Community, slug=slug)
+    try:
+        if request.POST.get("decision") == "approve":
+            services.approve_community(request.user, community)
+            messages.success(request, f"“{community.name}” is live; its proposer is now its facilitator.")
+        else:
+            form = RejectionForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, form.errors["reason"][0])
+                return redirect("communities:review")
+            services.reject_community(request.user, community, form.cleaned_data["reason"])
+            messages.success(request, f"“{community.name}” was not approved; the proposer has been told why.")
+    except CommunityError as error:
+        messages.error(request, str(error))
+    return redirect("communities:review")

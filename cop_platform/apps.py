@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CopPlatformConfig(AppConfig):
+    name = "cop_platform"
+    verbose_name = "Platform"

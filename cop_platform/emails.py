@@ -1,0 +1,56 @@
+"""The one e-mail helper: every message is rendered from a template triple.
+
+`emails/<name>.subject.txt`, `emails/<name>.txt` and `emails/<name>.html` (the HTML extends
+`emails/_base.html`). CSS is inlined so that common clients show it; links are absolute to
+SITE_URL; bulk mail carries RFC 8058 one-click unsubscribe headers.
+"""
+
+from email.utils import make_msgid
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+_inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def absolute_url(path: str) -> str:
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def build_email(
+    name: str,
+    context: dict,
+    to: str,
+    *,
+    reply_to: list[str] | None = None,
+    unsubscribe_url: str | None = None,
+    list_id: str | None = None,
+) -> EmailMultiAlternatives:
+    """Render `name` for one recipient and return a message ready to send (not sent)."""
+    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
+    text = render_to_string(f"emails/{name}.txt", context)
+    html = _inliner.inline(render_to_string(f"emails/{name}.html", context))
+
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    headers = {"Message-ID": make_msgid(domain=domain)}
+    if list_id:
+        headers["List-Id"] = f"<{list_id}.{domain}>"
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{absolute_url(unsubscribe_url)}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=reply_to,
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message

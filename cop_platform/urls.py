@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/<int:pk>/", views.profile, name="profile"),
+    path("account/", include("cop_platform.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("communities/", include("communities.urls")),
+    path("notifications/", include("newsletters.urls")),
+    path("admin/", admin.site.urls),
+]

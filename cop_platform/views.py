@@ -1,0 +1,46 @@
+"""Cross-app pages: the home feed, member profiles and the rate-limit page."""
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404, render
+
+from communities.models import Activity, Community, Membership
+from communities.policy import mark_viewer_state
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        featured = Community.objects.listed().filter(visibility=Community.Visibility.OPEN).with_counts()
+        featured = featured.order_by("-last_activity_at", "name").prefetch_related("tags")[:6]
+        return render(request, "home_public.html", {"featured": mark_viewer_state(featured, request.user)})
+    mine = Community.objects.filter(
+        memberships__user=request.user, memberships__state=Membership.State.ACTIVE
+    ).values_list("pk", flat=True)
+    recent = Activity.objects.filter(community__in=list(mine)).select_related("actor", "community")[:20]
+    suggestions = (
+        Community.objects.listed()
+        .exclude(pk__in=list(mine))
+        .with_counts()
+        .order_by("-last_activity_at", "name")
+        .prefetch_related("tags")[:4]
+    )
+    return render(request, "home.html", {"recent": recent, "suggestions": mark_viewer_state(suggestions, request.user)})
+
+
+def profile(request, pk):
+    person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
+    memberships = (
+        Membership.objects.visible_to(request.user)
+        .active()
+        .filter(user=person)
+        .select_related("community")
+        .order_by("community__name")
+    )
+    return render(
+        request,
+        "accounts/profile.html",
+        {"person": person, "memberships": memberships, "expertise": list(person.expertise.all())},
+    )
+
+
+def rate_limited(request, exception):
+    return render(request, "429.html", status=429)

@@ -1,0 +1,155 @@
+"""Messages to members: in-app notifications and the e-mails that go with them."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from communities.models import Community, Membership
+from cop_platform.emails import build_email
+from cop_platform.markdown import render_markdown, stored_html
+
+from . import delivery
+from .models import Notification
+
+
+def notify(recipient, text, *, url="", kind="notice", community=None):
+    return Notification.objects.create(recipient=recipient, text=text[:300], url=url, kind=kind, community=community)
+
+
+def unread_count(user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# --- welcome ------------------------------------------------------------------------------
+
+
+def welcome_signer(membership):
+    """The facilitator who signs a welcome: whoever approved it, else the longest-serving one."""
+    if membership.decided_by_id and membership.decided_by_id != membership.user_id:
+        return membership.decided_by
+    facilitator = (
+        Membership.objects.facilitators()
+        .filter(community_id=membership.community_id)
+        .exclude(user_id=membership.user_id)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+        .first()
+    )
+    return facilitator.user if facilitator else None
+
+
+def fill_welcome(template, *, name, community, facilitator):
+    # Plain placeholders rather than the Django template language: facilitators edit this
+    # text, and a template engine would hand them tags and variable lookups.
+    text = template
+    for placeholder, value in (("{name}", name), ("{community}", community), ("{facilitator}", facilitator)):
+        text = text.replace(placeholder, value)
+    return text
+
+
+def send_welcome(membership_id):
+    """E-mail the member their community's welcome; a second call for the same member sends nothing."""
+    membership = (
+        Membership.objects.select_related("user", "community", "decided_by").filter(pk=membership_id).first()
+    )
+    if membership is None or not membership.is_active:
+        return False
+    member, community = membership.user, membership.community
+    signer = welcome_signer(membership)
+    if signer is None:  # the member founded the community; nobody to welcome them
+        return False
+
+    def build():
+        body = fill_welcome(
+            community.welcome_message, name=member.name, community=community.name, facilitator=signer.name
+        )
+        return build_email(
+            "welcome",
+            {
+                "member": member,
+                "community": community,
+                "signer": signer,
+                "body_text": body,
+                "body_html": stored_html(render_markdown(body)),
+                "community_url": community.get_absolute_url(),
+            },
+            to=member.email,
+            reply_to=[signer.email],
+        )
+
+    return delivery.send_once(member, "welcome", f"community:{community.pk}", build)
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def tell_requester(membership_id, approved):
+    membership = Membership.objects.select_related("user", "community").get(pk=membership_id)
+    community = membership.community
+    if approved:
+        notify(
+            membership.user, f"Your request to join {community.name} was approved. Welcome!",
+            url=community.get_absolute_url(), kind="membership.approved", community=community,
+        )  # fmt: skip
+        return
+    text = f"Your request to join {community.name} was declined."
+    if membership.decision_reason:
+        text += f" The facilitator wrote: “{membership.decision_reason}”"
+    notify(membership.user, text, url=reverse("communities:directory"), kind="membership.declined")
+
+    def build():
+        return build_email(
+            "membership_declined",
+            {"member": membership.user, "community": community, "reason": membership.decision_reason},
+            to=membership.user.email,
+        )
+
+    delivery.send_once(
+        membership.user, "membership_declined", f"membership:{membership.pk}:{membership.decided_at:%s}", build
+    )
+
+
+def tell_facilitators_of_request(membership_id):
+    membership = Membership.objects.select_related("user", "community").get(pk=membership_id)
+    community = membership.community
+    url = reverse("communities:requests", args=[community.slug])
+    facilitators = Membership.objects.facilitators().filter(community=community).values_list("user_id", flat=True)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=user_id, community=community, kind="membership.requested", url=url,
+            text=f"{membership.user.name} asked to join {community.name}",
+        )  # fmt: skip
+        for user_id in facilitators
+    )
+
+
+def tell_proposer(community_id, approved):
+    community = Community.objects.select_related("proposed_by").get(pk=community_id)
+    proposer = community.proposed_by
+    if proposer is None:
+        return
+    if approved:
+        text = f"“{community.name}” was approved. You are its first facilitator: time to invite people!"
+    else:
+        text = f"“{community.name}” was not approved: {community.decision_reason}"
+    notify(proposer, text, url=community.get_absolute_url(), kind="community.decided", community=community)
+
+    def build():
+        return build_email(
+            "community_decided",
+            {"proposer": proposer, "community": community, "approved": approved},
+            to=proposer.email,
+        )
+
+    delivery.send_once(proposer, "community_decided", f"community:{community.pk}", build)
+
+
+def tell_staff_of_proposal(community_id):
+    community = Community.objects.get(pk=community_id)
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk, kind="community.proposed", url=reverse("communities:review"),
+            text=f"New community proposed: {community.name}",
+        )  # fmt: skip
+        for pk in staff
+    )
