@@ -25,7 +25,18 @@ def record(community, actor, verb, summary, *, url="", target=None):
 
 
 def recent(community, limit=10):
-    return Activity.objects.filter(community=community).select_related("actor")[:limit]
+    return Activity.objects.current().filter(community=community).select_related("actor")[:limit]
+
+
+def withdraw(target):
+    """Hide the log rows about `target` (hidden or deleted content) from feeds and digests."""
+    Activity.objects.filter(target_type=target._meta.label_lower, target_id=target.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+
+
+def restore(target):
+    Activity.objects.filter(target_type=target._meta.label_lower, target_id=target.pk).update(withdrawn_at=None)
 
 
 def note_presence(request, community):

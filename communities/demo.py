@@ -227,7 +227,7 @@ def seed_communities(people):
     return communities
 
 
-def seed():
+def seed(world):
     people = seed_people()
     communities = seed_communities(people)
-    return {"people": people, "communities": communities}
+    return {**world, "people": people, "communities": communities}

@@ -200,6 +200,11 @@ class Membership(models.Model):
         return self.is_active and self.role == self.Role.FACILITATOR
 
 
+class ActivityQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Activity(models.Model):
     """One append-only row per thing a member did; dashboards, feeds and digests read this."""
 
@@ -213,6 +218,11 @@ class Activity(models.Model):
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the target is hidden or deleted, so feeds and digests stop showing it; the row
+    # itself stays, because the log is append-only.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from . import activity, services
+from .extensions import panels_for
 from .forms import (
     CommunityProposalForm,
     CommunitySettingsForm,
@@ -63,6 +64,7 @@ def home(request, slug):
             "pending_count": pending_count,
             "recent": activity.recent(community),
             "tags": list(community.tags.all()),
+            "panels": panels_for(request, community, access),
         },
     )
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "cop_platform",
     "cop_platform.accounts",
     "communities",
+    "forums",
+    "hotseats",
     "newsletters",
 ]
 

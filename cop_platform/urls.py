@@ -9,6 +9,8 @@ urlpatterns = [
     path("account/", include("cop_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),
+    path("communities/", include("forums.urls")),
+    path("communities/", include("hotseats.urls")),
     path("notifications/", include("newsletters.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,7 @@ def home(request):
     mine = Community.objects.filter(
         memberships__user=request.user, memberships__state=Membership.State.ACTIVE
     ).values_list("pk", flat=True)
-    recent = Activity.objects.filter(community__in=list(mine)).select_related("actor", "community")[:20]
+    recent = Activity.objects.current().filter(community__in=list(mine)).select_related("actor", "community")[:20]
     suggestions = (
         Community.objects.listed()
         .exclude(pk__in=list(mine))

@@ -24,6 +24,32 @@ class Notification(models.Model):
         return self.text
 
 
+class Preference(models.Model):
+    """How one member wants to hear from one community. No row means the defaults."""
+
+    class Digest(models.TextChoices):
+        OFF = "off", "No digest"
+        DAILY = "daily", "Daily digest"
+        WEEKLY = "weekly", "Weekly digest"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=6, choices=Digest.choices, default=Digest.WEEKLY)
+    newsletter = models.BooleanField("monthly newsletter", default=True)
+    immediate = models.BooleanField("immediate e-mail for replies, mentions and answers", default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "community"], name="one_preference_per_community")]
+
+    def __str__(self):
+        return f"{self.user} / {self.community}: digest {self.digest}"
+
+    @classmethod
+    def for_member(cls, user, community):
+        """The saved preference, or an unsaved one holding the defaults."""
+        return cls.objects.filter(user=user, community=community).first() or cls(user=user, community=community)
+
+
 class Delivery(models.Model):
     """One outbound e-mail, unique per (recipient, kind, key): the same key is never sent twice.
 

@@ -8,11 +8,37 @@ from cop_platform.emails import build_email
 from cop_platform.markdown import render_markdown, stored_html
 
 from . import delivery
-from .models import Notification
+from .models import Notification, Preference
 
 
-def notify(recipient, text, *, url="", kind="notice", community=None):
-    return Notification.objects.create(recipient=recipient, text=text[:300], url=url, kind=kind, community=community)
+def notify(recipient, text, *, url="", kind="notice", community=None, email=False):
+    """Put a notice under the member's bell; with email=True also e-mail it at once, if the
+    member has not switched immediate e-mail off for that community."""
+    notification = Notification.objects.create(
+        recipient=recipient, text=text[:300], url=url, kind=kind, community=community
+    )
+    if email and (community is None or Preference.for_member(recipient, community).immediate):
+        from . import tasks  # tasks import this module
+
+        tasks.send_notification_email.delay_on_commit(notification.pk)
+    return notification
+
+
+def send_notification_email(notification_id):
+    """E-mail one notification; idempotent per notification."""
+    notification = Notification.objects.select_related("recipient", "community").filter(pk=notification_id).first()
+    if notification is None:
+        return False
+    recipient = notification.recipient
+
+    def build():
+        return build_email(
+            "notification",
+            {"notification": notification, "recipient": recipient, "community": notification.community},
+            to=recipient.email,
+        )
+
+    return delivery.send_once(recipient, "notification", f"notification:{notification.pk}", build)
 
 
 def unread_count(user):

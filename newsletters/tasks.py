@@ -37,3 +37,9 @@ def tell_proposer(self, community_id, approved):
 def tell_staff_of_proposal(community_id):
     """Put a new community proposal in every staff member's notifications."""
     services.tell_staff_of_proposal(community_id)
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_notification_email(self, notification_id):
+    """E-mail one in-app notification to its recipient (at most once)."""
+    return services.send_notification_email(notification_id)

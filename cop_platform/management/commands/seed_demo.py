@@ -1,22 +1,33 @@
+import importlib
+import importlib.util
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from communities import demo as communities_demo
+# Each app that has demo content provides `<app>.demo.seed(world) -> world`, run in this order;
+# `world` carries the people and communities made so far. Every seed must be safe to run twice.
+DEMO_MODULES = ["communities.demo", "forums.demo", "hotseats.demo", "newsletters.demo"]
 
 
 class Command(BaseCommand):
     help = (
-        "Build a believable demo site: people, open and closed communities, facilitators, "
-        "core and peripheral members, pending requests. Running it again changes nothing."
+        "Build a believable demo site: people, open and closed communities, facilitators, core and "
+        "peripheral members, pending requests, and each app's content. Running it again changes nothing."
     )
 
     @transaction.atomic
     def handle(self, *args, **options):
-        world = communities_demo.seed()
+        world = {}
+        for name in DEMO_MODULES:
+            if importlib.util.find_spec(name) is None:
+                continue
+            world = importlib.import_module(name).seed(world) or world
+        from communities.demo import DEMO_PASSWORD
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(world['people'])} people, {len(world['communities'])} communities. "
-                f"Sign in as admin@example.com or priya@example.com with password "
-                f"“{communities_demo.DEMO_PASSWORD}”."
+                f"Sign in as admin@example.com (site admin), priya@example.com (facilitator) or "
+                f"grace@example.com (member), password “{DEMO_PASSWORD}”."
             )
         )

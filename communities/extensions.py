@@ -1,0 +1,65 @@
+"""Places where other apps plug into community pages without communities importing them.
+
+An app registers, in its AppConfig.ready(), a tab for the community navigation and/or a panel
+for the community home page. The home page asks each panel for its context with the
+community and the viewer's CommunityAccess, so every panel applies the same policy.
+
+    from communities.extensions import HomePanel, Tab, register_panel, register_tab
+
+    register_tab(Tab("Discussions", "forums:thread_list", order=10))
+    register_panel(HomePanel("forums/_home_panel.html", threads_panel, column="main", order=10))
+
+A panel function returns a dict for its template, or None to show nothing. It must cost a
+constant number of queries whatever the size of the community.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    url_name: str  # reversed with the community slug as its only argument
+    order: int = 50
+    visible: Callable = field(default=lambda access: access.can_view)
+    # Extra URL names (besides url_name) for which this tab is marked as the current page.
+    also_current: tuple = ()
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    template: str
+    context: Callable  # (request, community, access) -> dict | None
+    column: str = "main"  # "main" or "side"
+    order: int = 50
+
+
+_tabs: list[Tab] = []
+_panels: list[HomePanel] = []
+
+
+def register_tab(tab: Tab):
+    if all(t.url_name != tab.url_name for t in _tabs):
+        _tabs.append(tab)
+        _tabs.sort(key=lambda t: t.order)
+
+
+def register_panel(panel: HomePanel):
+    if all(p.template != panel.template for p in _panels):
+        _panels.append(panel)
+        _panels.sort(key=lambda p: p.order)
+
+
+def tabs_for(access):
+    return [tab for tab in _tabs if tab.visible(access)]
+
+
+def panels_for(request, community, access):
+    """Render-ready panels: [(column, template, context)] for the panels that have something to show."""
+    rendered = []
+    for panel in _panels:
+        context = panel.context(request, community, access)
+        if context is not None:
+            rendered.append((panel.column, panel.template, context))
+    return rendered

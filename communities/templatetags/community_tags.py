@@ -1,0 +1,31 @@
+from django import template
+from django.urls import reverse
+
+from communities.extensions import tabs_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("communities/_tabs.html", takes_context=True)
+def community_tabs(context, community, access):
+    """The community navigation: built-in tabs plus those other apps registered."""
+    request = context["request"]
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    tabs = [
+        {
+            "label": tab.label,
+            "url": reverse(tab.url_name, args=[community.slug]),
+            "current": current == tab.url_name or current in tab.also_current,
+        }
+        for tab in tabs_for(access)
+    ]
+    return {"tabs": tabs, "community": community, "pending_count": context.get("pending_count", 0)}
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, template_name, panel_context):
+    """Render one registered home panel with its own context plus the page's."""
+    tpl = template.loader.get_template(template_name)
+    flat = context.flatten()
+    flat.update(panel_context)
+    return tpl.render(flat, context.get("request"))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HotseatsConfig(AppConfig):
+    name = "hotseats"
+    verbose_name = "Hot seats"
