@@ -23,6 +23,7 @@ run: $(STAMP)
 ## make test: install, check and run the whole suite (browser tests need Chromium; see e2e-browser)
 test: $(STAMP) e2e-browser
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 

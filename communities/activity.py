@@ -30,13 +30,15 @@ def recent(community, limit=10):
 
 def withdraw(target):
     """Hide the log rows about `target` (hidden or deleted content) from feeds and digests."""
-    Activity.objects.filter(target_type=target._meta.label_lower, target_id=target.pk, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
+    Activity.objects.filter(
+        target_type=target._meta.label_lower, target_id=target.pk, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
 
 
 def restore(target):
-    Activity.objects.filter(target_type=target._meta.label_lower, target_id=target.pk).update(withdrawn_at=None)
+    Activity.objects.filter(target_type=target._meta.label_lower, target_id=target.pk).update(
+        withdrawn_at=None
+    )
 
 
 def note_presence(request, community):

@@ -11,9 +11,9 @@ def my_communities(request):
 
     def load():
         return list(
-            Community.objects.filter(
-                memberships__user=user, memberships__state=Membership.State.ACTIVE
-            ).only("name", "slug", "visibility")
+            Community.objects.filter(memberships__user=user, memberships__state=Membership.State.ACTIVE).only(
+                "name", "slug", "visibility"
+            )
         )
 
     return {"my_communities": SimpleLazyObject(load)}

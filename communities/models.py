@@ -40,9 +40,7 @@ class CommunityQuerySet(models.QuerySet):
         rule = live & Q(visibility=Community.Visibility.OPEN)
         if user.is_authenticated:
             is_member = Exists(
-                Membership.objects.filter(
-                    community=OuterRef("pk"), user=user, state=Membership.State.ACTIVE
-                )
+                Membership.objects.filter(community=OuterRef("pk"), user=user, state=Membership.State.ACTIVE)
             )
             rule |= live & is_member
             rule |= Q(proposed_by=user)
@@ -117,15 +115,15 @@ class Community(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("communities:home", args=[self.slug])
-
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "description" in update_fields:
             kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("communities:home", args=[self.slug])
 
     @property
     def is_open(self):
@@ -245,3 +243,6 @@ class Presence(models.Model):
             models.UniqueConstraint(fields=["community", "user", "day"], name="one_presence_per_day")
         ]
         indexes = [models.Index(fields=["community", "day"])]
+
+    def __str__(self):
+        return f"{self.user} in {self.community} on {self.day}"

@@ -63,7 +63,9 @@ def approve_community(reviewer, community):
                 "joined_at": now,
             },
         )
-    activity.record(community, reviewer, "community.approved", f"{community.name} was approved and is now open")
+    activity.record(
+        community, reviewer, "community.approved", f"{community.name} was approved and is now open"
+    )
     signals.community_decided.send(sender=Community, community=community, approved=True)
     return community
 
@@ -156,7 +158,9 @@ def request_membership(user, community, message=""):
 @transaction.atomic
 def decide_request(facilitator, membership, *, approve, reason=""):
     """Approve or decline a pending request. Deciding twice is refused, not repeated."""
-    membership = Membership.objects.select_for_update().select_related("user", "community").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "community").get(pk=membership.pk)
+    )
     community = membership.community
     if not access_for(facilitator, community).can_manage_members:
         raise CommunityError("Only this community's facilitators can decide requests to join.")
@@ -215,7 +219,9 @@ def leave_community(user, community):
 @transaction.atomic
 def change_role(actor, membership, role):
     """Move an active member between peripheral, core and facilitator."""
-    membership = Membership.objects.select_for_update().select_related("user", "community").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "community").get(pk=membership.pk)
+    )
     if not access_for(actor, membership.community).can_manage_members:
         raise CommunityError("Only this community's facilitators can change members' roles.")
     if role not in Membership.Role.values:
@@ -240,7 +246,9 @@ def change_role(actor, membership, role):
 
 @transaction.atomic
 def remove_member(actor, membership):
-    membership = Membership.objects.select_for_update().select_related("user", "community").get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "community").get(pk=membership.pk)
+    )
     if not access_for(actor, membership.community).can_manage_members:
         raise CommunityError("Only this community's facilitators can remove members.")
     if not membership.is_active:

@@ -45,9 +45,14 @@ def directory(request):
 def home(request, slug):
     community, access = get_community_for(request.user, slug)
     facilitators = (
-        Membership.objects.facilitators().filter(community=community).select_related("user").order_by("joined_at")
+        Membership.objects.facilitators()
+        .filter(community=community)
+        .select_related("user")
+        .order_by("joined_at")
     )
-    counts = Community.objects.with_counts().filter(pk=community.pk).values("core_count", "peripheral_count")[0]
+    counts = (
+        Community.objects.with_counts().filter(pk=community.pk).values("core_count", "peripheral_count")[0]
+    )
     pending_count = 0
     if access.can_manage_members:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
@@ -97,7 +102,9 @@ def join(request, slug):
     except CommunityError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Welcome to {community.name}! A welcome message is on its way to your inbox.")
+        messages.success(
+            request, f"Welcome to {community.name}! A welcome message is on its way to your inbox."
+        )
     return redirect(community)
 
 
@@ -151,7 +158,9 @@ def requests(request, slug):
         .select_related("user")
         .order_by("requested_at")
     )
-    return render(request, "communities/requests.html", {"community": community, "access": access, "pending": pending})
+    return render(
+        request, "communities/requests.html", {"community": community, "access": access, "pending": pending}
+    )
 
 
 @login_required
@@ -266,7 +275,9 @@ def review(request):
         .prefetch_related("tags")
         .order_by("proposed_at")
     )
-    return render(request, "communities/review.html", {"proposals": proposals, "rejection_form": RejectionForm()})
+    return render(
+        request, "communities/review.html", {"proposals": proposals, "rejection_form": RejectionForm()}
+    )
 
 
 @login_required

@@ -6,8 +6,8 @@ schemes reach a page, a feed or an e-mail.
 """
 
 import nh3
-from markdown_it import MarkdownIt
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]

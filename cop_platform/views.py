@@ -15,7 +15,9 @@ def home(request):
     mine = Community.objects.filter(
         memberships__user=request.user, memberships__state=Membership.State.ACTIVE
     ).values_list("pk", flat=True)
-    recent = Activity.objects.current().filter(community__in=list(mine)).select_related("actor", "community")[:20]
+    recent = (
+        Activity.objects.current().filter(community__in=list(mine)).select_related("actor", "community")[:20]
+    )
     suggestions = (
         Community.objects.listed()
         .exclude(pk__in=list(mine))
@@ -23,7 +25,9 @@ def home(request):
         .order_by("-last_activity_at", "name")
         .prefetch_related("tags")[:4]
     )
-    return render(request, "home.html", {"recent": recent, "suggestions": mark_viewer_state(suggestions, request.user)})
+    return render(
+        request, "home.html", {"recent": recent, "suggestions": mark_viewer_state(suggestions, request.user)}
+    )
 
 
 def profile(request, pk):

@@ -28,16 +28,22 @@ def claim(delivery):
 
 
 def mark_sent(delivery):
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
 
 
 def release_for_retry(delivery, error):
     """The SMTP server refused before accepting the message: it is safe to try again."""
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, last_error=str(error)[:2000])
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.PENDING, last_error=str(error)[:2000]
+    )
 
 
 def mark_failed(delivery, error):
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED, last_error=str(error)[:2000]
+    )
 
 
 def send_once(recipient, kind, key, build_message):

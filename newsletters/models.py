@@ -6,7 +6,9 @@ from django.utils import timezone
 class Notification(models.Model):
     """An in-app notice for one member, shown under the bell in the header."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -32,14 +34,18 @@ class Preference(models.Model):
         DAILY = "daily", "Daily digest"
         WEEKLY = "weekly", "Weekly digest"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=6, choices=Digest.choices, default=Digest.WEEKLY)
     newsletter = models.BooleanField("monthly newsletter", default=True)
     immediate = models.BooleanField("immediate e-mail for replies, mentions and answers", default=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "community"], name="one_preference_per_community")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"], name="one_preference_per_community")
+        ]
 
     def __str__(self):
         return f"{self.user} / {self.community}: digest {self.digest}"
@@ -47,7 +53,9 @@ class Preference(models.Model):
     @classmethod
     def for_member(cls, user, community):
         """The saved preference, or an unsaved one holding the defaults."""
-        return cls.objects.filter(user=user, community=community).first() or cls(user=user, community=community)
+        return cls.objects.filter(user=user, community=community).first() or cls(
+            user=user, community=community
+        )
 
 
 class Delivery(models.Model):
@@ -65,7 +73,9 @@ class Delivery(models.Model):
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
     email = models.EmailField()
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=120)

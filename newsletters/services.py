@@ -26,7 +26,9 @@ def notify(recipient, text, *, url="", kind="notice", community=None, email=Fals
 
 def send_notification_email(notification_id):
     """E-mail one notification; idempotent per notification."""
-    notification = Notification.objects.select_related("recipient", "community").filter(pk=notification_id).first()
+    notification = (
+        Notification.objects.select_related("recipient", "community").filter(pk=notification_id).first()
+    )
     if notification is None:
         return False
     recipient = notification.recipient
@@ -130,7 +132,10 @@ def tell_requester(membership_id, approved):
         )
 
     delivery.send_once(
-        membership.user, "membership_declined", f"membership:{membership.pk}:{membership.decided_at:%s}", build
+        membership.user,
+        "membership_declined",
+        f"membership:{membership.pk}:{membership.decided_at:%s}",
+        build,
     )
 
 
@@ -138,10 +143,15 @@ def tell_facilitators_of_request(membership_id):
     membership = Membership.objects.select_related("user", "community").get(pk=membership_id)
     community = membership.community
     url = reverse("communities:requests", args=[community.slug])
-    facilitators = Membership.objects.facilitators().filter(community=community).values_list("user_id", flat=True)
+    facilitators = (
+        Membership.objects.facilitators().filter(community=community).values_list("user_id", flat=True)
+    )
     Notification.objects.bulk_create(
         Notification(
-            recipient_id=user_id, community=community, kind="membership.requested", url=url,
+            recipient_id=user_id,
+            community=community,
+            kind="membership.requested",
+            url=url,
             text=f"{membership.user.name} asked to join {community.name}",
         )  # fmt: skip
         for user_id in facilitators
@@ -174,7 +184,9 @@ def tell_staff_of_proposal(community_id):
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).values_list("pk", flat=True)
     Notification.objects.bulk_create(
         Notification(
-            recipient_id=pk, kind="community.proposed", url=reverse("communities:review"),
+            recipient_id=pk,
+            kind="community.proposed",
+            url=reverse("communities:review"),
             text=f"New community proposed: {community.name}",
         )  # fmt: skip
         for pk in staff

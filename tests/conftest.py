@@ -32,12 +32,16 @@ def _tasks_in_process():
 
 @pytest.fixture
 def community(db):
-    return CommunityFactory(name="Benefits Realisation", slug="benefits", visibility=Community.Visibility.OPEN)
+    return CommunityFactory(
+        name="Benefits Realisation", slug="benefits", visibility=Community.Visibility.OPEN
+    )
 
 
 @pytest.fixture
 def closed_community(db):
-    return CommunityFactory(name="Assurance Reviewers", slug="assurance", visibility=Community.Visibility.CLOSED)
+    return CommunityFactory(
+        name="Assurance Reviewers", slug="assurance", visibility=Community.Visibility.CLOSED
+    )
 
 
 @pytest.fixture

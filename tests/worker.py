@@ -47,7 +47,9 @@ class Worker:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Celery worker exited early; see {self.log_path}:\n{self.log_path.read_text()}")
+                raise RuntimeError(
+                    f"Celery worker exited early; see {self.log_path}:\n{self.log_path.read_text()}"
+                )
             if app.control.ping(timeout=0.5):
                 return self
         raise RuntimeError(f"Celery worker did not answer within {timeout}s; see {self.log_path}")

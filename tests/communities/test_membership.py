@@ -10,7 +10,9 @@ from tests.utils import text
 pytestmark = pytest.mark.django_db
 
 
-def test_member_joins_open_community_at_once_and_gets_a_welcome(login, outsider, community, facilitator, on_commit):
+def test_member_joins_open_community_at_once_and_gets_a_welcome(
+    login, outsider, community, facilitator, on_commit
+):
     with on_commit:
         response = login(outsider).post(reverse("communities:join", args=[community.slug]), follow=True)
 
@@ -161,7 +163,9 @@ def test_decision_without_a_choice_is_refused(login, facilitator, pending, close
     assert membership.state == "pending"
 
 
-def test_requests_page_lists_pending_requests_for_facilitators_only(login, facilitator, member, pending, closed_community):
+def test_requests_page_lists_pending_requests_for_facilitators_only(
+    login, facilitator, member, pending, closed_community
+):
     url = reverse("communities:requests", args=[closed_community.slug])
 
     page = text(login(facilitator).get(url))
@@ -184,7 +188,9 @@ def test_the_only_facilitator_cannot_leave(login, facilitator, community):
     assert Membership.objects.get(user=facilitator, community=community).is_facilitator
 
 
-def test_member_who_left_and_rejoins_is_not_welcomed_twice(login, outsider, community, facilitator, on_commit):
+def test_member_who_left_and_rejoins_is_not_welcomed_twice(
+    login, outsider, community, facilitator, on_commit
+):
     client = login(outsider)
     with on_commit:
         client.post(reverse("communities:join", args=[community.slug]))
@@ -206,7 +212,9 @@ def test_facilitator_promotes_a_member_to_core(login, facilitator, member, commu
     assert membership.role == "core"
 
 
-def test_facilitator_appoints_another_facilitator_and_can_then_step_down(login, facilitator, member, community):
+def test_facilitator_appoints_another_facilitator_and_can_then_step_down(
+    login, facilitator, member, community
+):
     client = login(facilitator)
     theirs = Membership.objects.get(user=member, community=community)
     mine = Membership.objects.get(user=facilitator, community=community)
@@ -221,7 +229,9 @@ def test_facilitator_appoints_another_facilitator_and_can_then_step_down(login, 
 def test_the_last_facilitator_cannot_be_demoted_or_removed(login, facilitator, staff, community):
     mine = Membership.objects.get(user=facilitator, community=community)
     client = login(facilitator)
-    response = client.post(reverse("communities:set_role", args=[community.slug, mine.pk]), {"role": "core"}, follow=True)
+    response = client.post(
+        reverse("communities:set_role", args=[community.slug, mine.pk]), {"role": "core"}, follow=True
+    )
     assert "A community needs at least one facilitator" in text(response)
 
     response = login(staff).post(reverse("communities:remove", args=[community.slug, mine.pk]), follow=True)
@@ -232,7 +242,9 @@ def test_the_last_facilitator_cannot_be_demoted_or_removed(login, facilitator, s
 
 def test_a_member_cannot_change_roles(login, member, core_member, community):
     theirs = Membership.objects.get(user=core_member, community=community)
-    response = login(member).post(reverse("communities:set_role", args=[community.slug, theirs.pk]), {"role": "facilitator"})
+    response = login(member).post(
+        reverse("communities:set_role", args=[community.slug, theirs.pk]), {"role": "facilitator"}
+    )
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -249,7 +261,9 @@ def test_an_unknown_role_is_refused(login, facilitator, member, community):
 
 def test_facilitator_removes_a_member(login, facilitator, member, community):
     theirs = Membership.objects.get(user=member, community=community)
-    response = login(facilitator).post(reverse("communities:remove", args=[community.slug, theirs.pk]), follow=True)
+    response = login(facilitator).post(
+        reverse("communities:remove", args=[community.slug, theirs.pk]), follow=True
+    )
 
     assert f"{member.name} was removed" in text(response)
     theirs.refresh_from_db()
