@@ -8,6 +8,7 @@ community and the viewer's CommunityAccess, so every panel applies the same poli
 
     register_tab(Tab("Discussions", "forums:thread_list", order=10))
     register_panel(HomePanel("forums/_home_panel.html", threads_panel, column="main", order=10))
+    register_theme_section(ThemeSection("forums/_theme_threads.html", theme_threads))
 
 A panel function returns a dict for its template, or None to show nothing. It must cost a
 constant number of queries whatever the size of the community.
@@ -35,8 +36,18 @@ class HomePanel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class ThemeSection:
+    """What another app shows on a theme page (threads, hot seats...) attached to the theme."""
+
+    template: str
+    context: Callable  # (request, theme, access) -> dict | None
+    order: int = 50
+
+
 _tabs: list[Tab] = []
 _panels: list[HomePanel] = []
+_theme_sections: list[ThemeSection] = []
 
 
 def register_tab(tab: Tab):
@@ -62,4 +73,20 @@ def panels_for(request, community, access):
         context = panel.context(request, community, access)
         if context is not None:
             rendered.append((panel.column, panel.template, context))
+    return rendered
+
+
+def register_theme_section(section: ThemeSection):
+    if all(s.template != section.template for s in _theme_sections):
+        _theme_sections.append(section)
+        _theme_sections.sort(key=lambda s: s.order)
+
+
+def theme_sections_for(request, theme, access):
+    """Render-ready sections: [(template, context)] for the sections that have something to show."""
+    rendered = []
+    for section in _theme_sections:
+        context = section.context(request, theme, access)
+        if context is not None:
+            rendered.append((section.template, context))
     return rendered
