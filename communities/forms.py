@@ -3,6 +3,7 @@ from django.utils.text import slugify
 
 from .models import Community, Membership
 
+PURPOSE_REQUIRED = "Please describe the purpose: the shared area of practice that brings members together."
 RESERVED_SLUGS = {"new", "propose", "review", "admin", "api", "static", "media"}
 
 
@@ -12,6 +13,10 @@ class CommunityProposalForm(forms.ModelForm):
         fields = ["name", "slug", "purpose", "scope", "description", "tags", "visibility"]
         labels = {"slug": "Web address", "purpose": "Purpose"}
         help_texts = {"slug": "Letters, numbers and hyphens; leave empty to make one from the name."}
+        error_messages = {
+            "name": {"required": "Please give the community a name."},
+            "purpose": {"required": PURPOSE_REQUIRED},
+        }
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 5}),
@@ -21,20 +26,6 @@ class CommunityProposalForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Please give the community a name.")
-        return name
-
-    def clean_purpose(self):
-        purpose = self.cleaned_data.get("purpose", "").strip()
-        if not purpose:
-            raise forms.ValidationError(
-                "Please describe the purpose: the shared area of practice that brings members together."
-            )
-        return purpose
 
     def clean(self):
         cleaned = super().clean()
@@ -59,14 +50,13 @@ class CommunitySettingsForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 5}),
             "welcome_message": forms.Textarea(attrs={"rows": 14}),
         }
-
-    clean_purpose = CommunityProposalForm.clean_purpose
-
-    def clean_welcome_message(self):
-        message = self.cleaned_data["welcome_message"].strip()
-        if not message:
-            raise forms.ValidationError("The welcome message cannot be empty: new members read it first.")
-        return message
+        error_messages = {
+            "name": {"required": "Please give the community a name."},
+            "purpose": {"required": PURPOSE_REQUIRED},
+            "welcome_message": {
+                "required": "The welcome message cannot be empty: new members read it first."
+            },
+        }
 
 
 class RejectionForm(forms.Form):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -92,11 +93,12 @@ def members(request, slug):
     )
 
 
-@login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@ratelimit(key="user_or_ip", rate="30/h", method="POST", block=True)
 def join(request, slug):
     community, access = get_community_for(request.user, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(community.get_absolute_url())
     try:
         services.join_community(request.user, community)
     except CommunityError as error:
@@ -135,10 +137,11 @@ def request_to_join(request, slug):
     )
 
 
-@login_required
 @require_POST
 def leave(request, slug):
     community, access = get_community_for(request.user, slug)
+    if not request.user.is_authenticated:
+        return redirect_to_login(community.get_absolute_url())
     try:
         services.leave_community(request.user, community)
     except CommunityError as error:
@@ -148,7 +151,6 @@ def leave(request, slug):
     return redirect("communities:directory")
 
 
-@login_required
 def requests(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_manage_members:
@@ -163,7 +165,6 @@ def requests(request, slug):
     )
 
 
-@login_required
 @require_POST
 def decide(request, slug, pk):
     community, access = get_community_for(request.user, slug)
@@ -185,7 +186,6 @@ def decide(request, slug, pk):
     return redirect("communities:requests", slug=slug)
 
 
-@login_required
 @require_POST
 def set_role(request, slug, pk):
     community, access = get_community_for(request.user, slug)
@@ -206,7 +206,6 @@ def set_role(request, slug, pk):
     return redirect("communities:members", slug=slug)
 
 
-@login_required
 @require_POST
 def remove(request, slug, pk):
     community, access = get_community_for(request.user, slug)
@@ -222,7 +221,6 @@ def remove(request, slug, pk):
     return redirect("communities:members", slug=slug)
 
 
-@login_required
 def edit(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_edit_community:

@@ -118,7 +118,7 @@ def celery_worker(transactional_db, tmp_path):
     celery_app.control.purge()
     celery_app.conf.task_always_eager = False
     mail_dir = tmp_path / "mail"
-    worker = Worker(tmp_path / "worker.log", {"EMAIL_URL": f"file://{mail_dir}"})
+    worker = Worker(tmp_path / "worker.log", {"EMAIL_URL": "file://", "EMAIL_FILE_PATH": str(mail_dir)})
     worker.mail_dir = mail_dir
     worker.start()
     yield worker

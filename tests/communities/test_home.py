@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from communities import activity
+from communities.models import Membership, Presence
+from tests.factories import MembershipFactory, UserFactory
+from tests.utils import text
+
+pytestmark = pytest.mark.django_db
+
+
+def home(community):
+    return reverse("communities:home", args=[community.slug])
+
+
+def test_home_shows_purpose_facilitators_counts_and_whats_new(client, community, facilitator, member):
+    activity.record(community, member, "member.joined", f"{member.name} joined")
+
+    page = text(client.get(home(community)))
+
+    assert community.purpose in page
+    assert "Fiona Facilitator" in page
+    assert "Mo Member joined" in page
+    assert "Sign in to join" in page
+
+
+def test_home_control_reflects_the_viewers_membership(
+    login, community, closed_community, facilitator, member, outsider, pending
+):
+    assert "Join this community" in text(login(outsider).get(home(community)))
+    assert "Leave" in text(login(member).get(home(community)))
+    assert "Facilitator" in text(login(facilitator).get(home(community)))
+    assert "Settings" in text(login(facilitator).get(home(community)))
+    assert "Settings" not in text(login(member).get(home(community)))
+
+
+def test_facilitator_sees_pending_requests_on_the_home_page(login, closed_community, facilitator, pending):
+    page = text(login(facilitator).get(home(closed_community)))
+    assert "1 request to join" in page
+
+
+@pytest.mark.parametrize("persona", ["anon", "outsider", "pending", "declined"])
+def test_every_page_of_a_closed_community_is_404_for_non_members(
+    client, closed_community, facilitator, pending, persona
+):
+    if persona == "outsider":
+        client.force_login(UserFactory())
+    elif persona == "pending":
+        client.force_login(pending)
+    elif persona == "declined":
+        declined = UserFactory()
+        MembershipFactory(user=declined, community=closed_community, state=Membership.State.DECLINED)
+        client.force_login(declined)
+    fac = Membership.objects.get(user=facilitator, community=closed_community)
+    for name, args in [
+        ("communities:home", [closed_community.slug]),
+        ("communities:members", [closed_community.slug]),
+        ("communities:requests", [closed_community.slug]),
+        ("communities:edit", [closed_community.slug]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 404, name
+    for name, args in [
+        ("communities:join", [closed_community.slug]),
+        ("communities:leave", [closed_community.slug]),
+        ("communities:decide", [closed_community.slug, fac.pk]),
+        ("communities:set_role", [closed_community.slug, fac.pk]),
+        ("communities:remove", [closed_community.slug, fac.pk]),
+    ]:
+        response = client.post(reverse(name, args=args), {"decision": "approve", "role": "core"})
+        assert response.status_code == 404, name
+
+
+def test_closed_member_list_is_visible_to_members(login, member, closed_community, facilitator):
+    page = text(login(member).get(reverse("communities:members", args=[closed_community.slug])))
+    assert "Fiona Facilitator" in page and "Mo Member" in page
+
+
+def test_unknown_community_is_404(client):
+    assert client.get("/communities/no-such-thing/").status_code == 404
+
+
+def test_members_see_their_presence_recorded_once_a_day(login, member, community):
+    client = login(member)
+    client.get(home(community))
+    client.get(home(community))
+    assert Presence.objects.filter(user=member, community=community).count() == 1
+
+
+def test_home_query_count_does_not_grow_with_members_or_activity(
+    login, community, facilitator, django_assert_num_queries
+):
+    viewer = UserFactory()
+    MembershipFactory(user=viewer, community=community)
+    client = login(viewer)
+    client.get(home(community))  # presence is recorded on the first visit of the day
+    # session, user, community, viewer's membership, facilitators, counts, activity,
+    # tags, sidebar communities, unread notifications
+    with django_assert_num_queries(10):
+        client.get(home(community))
+
+    for i in range(40):
+        MembershipFactory(
+            community=community, role=Membership.Role.FACILITATOR if i % 10 == 0 else "peripheral"
+        )
+        activity.record(community, facilitator, "member.joined", f"Someone {i} joined")
+    with django_assert_num_queries(10):
+        client.get(home(community))
+
+
+def test_members_page_query_count_does_not_grow(login, member, community, django_assert_num_queries):
+    client = login(member)
+    url = reverse("communities:members", args=[community.slug])
+    # session, user, community, membership, count, page of members, sidebar, notifications
+    with django_assert_num_queries(8):
+        client.get(url)
+    MembershipFactory.create_batch(30, community=community)
+    with django_assert_num_queries(8):
+        client.get(url)
