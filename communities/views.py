@@ -24,6 +24,17 @@ from .policy import can_review_proposals, get_community_for, mark_viewer_state
 from .services import CommunityError
 
 
+def refuse_if_limited(request, form):
+    """For forms with typed text: over the rate limit, say so on the form and keep the text."""
+    if getattr(request, "limited", False):
+        form.is_valid()  # bind the data so the page shows it again
+        form.add_error(
+            None, "You have done this many times in a short while. Please wait a little and try again."
+        )
+        return False
+    return True
+
+
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     communities = Community.objects.listed().with_counts().prefetch_related("tags")
@@ -111,7 +122,7 @@ def join(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@ratelimit(key="user", rate="20/h", method="POST", block=False)
 def request_to_join(request, slug):
     # The one page of a closed community that non-members may open: its front door.
     community = get_object_or_404(Community.objects.listed(), slug=slug)
@@ -121,7 +132,7 @@ def request_to_join(request, slug):
     if membership is not None and membership.is_active:
         return redirect(community)
     form = MembershipRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refuse_if_limited(request, form) and form.is_valid():
         try:
             services.request_membership(request.user, community, form.cleaned_data["message"])
         except CommunityError as error:
@@ -235,10 +246,10 @@ def edit(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="5/d", method="POST", block=True)
+@ratelimit(key="user", rate="5/d", method="POST", block=False)
 def propose(request):
     form = CommunityProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and refuse_if_limited(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
             community = services.propose_community(
