@@ -1,5 +1,6 @@
 # Two commands for a newcomer: `make run` and `make test`. Everything else is a helper.
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -18,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install, check and run the whole suite (browser tests need Chromium; see e2e-browser)
 test: $(STAMP) e2e-browser
