@@ -16,4 +16,7 @@ class CommunitiesConfig(AppConfig):
                 visible=lambda a: a.can_manage_members and not a.community.is_open,
             )
         )  # fmt: skip
+        register_tab(
+            Tab("Dashboard", "communities:dashboard", order=95, visible=lambda a: a.can_see_dashboard)
+        )
         register_tab(Tab("Settings", "communities:edit", order=100, visible=lambda a: a.can_edit_community))

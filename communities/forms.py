@@ -4,7 +4,7 @@ from django.utils.text import slugify
 from .models import Community, Membership
 
 PURPOSE_REQUIRED = "Please describe the purpose: the shared area of practice that brings members together."
-RESERVED_SLUGS = {"new", "propose", "review", "admin", "api", "static", "media"}
+RESERVED_SLUGS = {"new", "propose", "review", "health", "search", "admin", "api", "static", "media"}
 
 
 class CommunityProposalForm(forms.ModelForm):

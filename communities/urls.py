@@ -8,6 +8,7 @@ urlpatterns = [
     path("propose/", views.propose, name="propose"),
     path("review/", views.review, name="review"),
     path("review/<slug:slug>/", views.review_decide, name="review_decide"),
+    path("health/", views.health, name="health"),
     path("<slug:slug>/", views.home, name="home"),
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<int:pk>/role/", views.set_role, name="set_role"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("<slug:slug>/requests/", views.requests, name="requests"),
     path("<slug:slug>/requests/<int:pk>/", views.decide, name="decide"),
     path("<slug:slug>/settings/", views.edit, name="edit"),
+    path("<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
 ]

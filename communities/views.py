@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import activity, services
+from . import activity, engagement, services
 from .extensions import panels_for
 from .forms import (
     CommunityProposalForm,
@@ -309,3 +309,27 @@ def review_decide(request, slug):
     except CommunityError as error:
         messages.error(request, str(error))
     return redirect("communities:review")
+
+
+def dashboard(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_see_dashboard:
+        raise Http404
+    pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
+    return render(
+        request,
+        "communities/dashboard.html",
+        {
+            "community": community,
+            "access": access,
+            "stats": engagement.community_engagement(community),
+            "pending_count": pending_count,
+        },
+    )
+
+
+@login_required
+def health(request):
+    if not can_review_proposals(request.user):
+        raise Http404
+    return render(request, "communities/health.html", {"rows": engagement.portfolio_health()})
