@@ -12,7 +12,9 @@ def home_panel(request, community, access):
     if not access.can_view:
         return None
     hotseats = list(
-        HotSeat.objects.filter(community=community).current_or_upcoming().select_related("expert")[:3]
+        HotSeat.objects.filter(community=community)
+        .current_or_upcoming()
+        .select_related("expert", "community")[:3]
     )
     return {"hotseat_panel": hotseats, "now": timezone.now()}
 

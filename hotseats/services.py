@@ -157,7 +157,7 @@ def create_hotseat(
     _set_expert(hotseat, expert_email, expert_name)
     hotseat.save()
     if schedule:
-        schedule_hotseat(actor, hotseat)
+        hotseat = schedule_hotseat(actor, hotseat)
     return hotseat
 
 

@@ -45,7 +45,7 @@ def _back(hotseat, question=None):
 def hotseat_list(request, slug):
     community, access = get_community_for(request.user, slug)
     now = timezone.now()
-    hotseats = HotSeat.objects.for_viewer(access).select_related("expert")
+    hotseats = HotSeat.objects.for_viewer(access).select_related("expert", "community", "theme")
     current = list(hotseats.current_or_upcoming(now))
     drafts = list(hotseats.filter(status=HotSeat.Status.DRAFT).order_by("opens_at"))
     past = hotseats.past(now).annotate(
