@@ -97,13 +97,11 @@ def claim_invitations(user):
     Called when someone signs in or confirms an address; returns the hot seats claimed.
     """
     # Only verified addresses: whoever controls the inbox the invitation went to is the expert.
-    verified = {
-        e.lower()
-        for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    }
-    if not verified:
-        return []
-    waiting = list(HotSeat.objects.filter(expert__isnull=True, expert_email__in=verified))
+    # One query on every sign-in (addresses are stored lower-cased on both sides).
+    verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    waiting = list(
+        HotSeat.objects.filter(expert__isnull=True, expert_email__in=verified).select_related("community")
+    )
     claimed = []
     for hotseat in waiting:
         if HotSeat.objects.filter(pk=hotseat.pk, expert__isnull=True).update(expert=user):
