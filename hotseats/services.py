@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from communities import activity
@@ -97,8 +98,10 @@ def claim_invitations(user):
     Called when someone signs in or confirms an address; returns the hot seats claimed.
     """
     # Only verified addresses: whoever controls the inbox the invitation went to is the expert.
-    # One query on every sign-in (addresses are stored lower-cased on both sides).
-    verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    # One query on every sign-in; expert_email is stored lower-cased.
+    verified = (
+        EmailAddress.objects.filter(user=user, verified=True).annotate(low=Lower("email")).values("low")
+    )
     waiting = list(
         HotSeat.objects.filter(expert__isnull=True, expert_email__in=verified).select_related("community")
     )

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
@@ -96,3 +97,27 @@ def test_a_wrong_invitation_token_is_404(client, facilitator, closed_community, 
     response = client.get(reverse("hotseats:invitation", args=[closed_community.slug, hotseat.pk, "nope"]))
 
     assert response.status_code == 404
+
+
+def test_the_address_is_matched_whatever_its_case(client, facilitator, closed_community, on_commit):
+    hotseat = schedule_with_new_expert(facilitator, closed_community, on_commit)
+    person = UserFactory(email="Nadia@NewExpert.example", verified=False)
+    EmailAddress.objects.create(user=person, email="Nadia@NewExpert.example", verified=True, primary=True)
+
+    client.force_login(person)
+
+    hotseat.refresh_from_db()
+    assert hotseat.expert == person
+
+
+def test_an_unverified_address_does_not_claim_the_invitation(
+    client, facilitator, closed_community, on_commit
+):
+    hotseat = schedule_with_new_expert(facilitator, closed_community, on_commit)
+    person = UserFactory(email="someone@else.example")
+    EmailAddress.objects.create(user=person, email="nadia@newexpert.example", verified=False, primary=False)
+
+    client.force_login(person)
+
+    hotseat.refresh_from_db()
+    assert hotseat.expert is None
