@@ -57,7 +57,7 @@ def _announcement(hotseat, event, user):
 
 def announce(hotseat_id, event):
     """Fan out a "scheduled" or "opened" notice to the community's members, in batches."""
-    hotseat = HotSeat.objects.filter(pk=hotseat_id).first()
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
     if hotseat is None:
         return 0
     member_ids = list(
@@ -67,7 +67,33 @@ def announce(hotseat_id, event):
     )
     for start in range(0, len(member_ids), BATCH):
         announce_batch.delay(hotseat_id, event, member_ids[start : start + BATCH])
+    if event == "opened" and hotseat.expert_id:
+        tell_expert_opened(hotseat)
     return len(member_ids)
+
+
+def tell_expert_opened(hotseat):
+    waiting = Question.objects.filter(hotseat=hotseat).shown().unanswered().count()
+    questions = f"{waiting} question{'s' if waiting != 1 else ''} {'is' if waiting == 1 else 'are'} waiting"
+    notify(
+        hotseat.expert,
+        f"Your hot seat “{hotseat.title}” is open: {questions} for your answer.",
+        url=hotseat.get_absolute_url() + "?sort=unanswered", kind="hotseat.expert",
+        community=hotseat.community, email=True,
+    )  # fmt: skip
+
+
+def tell_expert_closed(hotseat_id):
+    """Thank the expert when the hot seat closes, with the link to the transcript."""
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
+    if hotseat is None or hotseat.expert is None:
+        return False
+    url = reverse("hotseats:transcript", args=[hotseat.community.slug, hotseat.pk])
+    notify(
+        hotseat.expert, f"Your hot seat “{hotseat.title}” has closed. Thank you! The transcript is ready.",
+        url=url, kind="hotseat.expert", community=hotseat.community,
+    )  # fmt: skip
+    return True
 
 
 def announce_to(hotseat_id, event, user_ids):
@@ -227,6 +253,12 @@ def announce_batch(hotseat_id, event, user_ids):
 def question_answered(question_id):
     """Tell a question's asker and voters that the expert answered."""
     return tell_askers_and_voters(question_id)
+
+
+@shared_task(queue="email")
+def expert_thanked(hotseat_id):
+    """Notify the expert that their hot seat closed."""
+    return tell_expert_closed(hotseat_id)
 
 
 @shared_task(queue="email")

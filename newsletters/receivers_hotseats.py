@@ -17,6 +17,11 @@ def hotseat_opened(sender, hotseat, **kwargs):
     tasks.announce_hotseat.delay_on_commit(hotseat.pk, "opened")
 
 
+@receiver(signals.hotseat_closed)
+def hotseat_closed(sender, hotseat, **kwargs):
+    tasks.expert_thanked.delay_on_commit(hotseat.pk)
+
+
 @receiver(signals.question_answered)
 def question_answered(sender, question, **kwargs):
     tasks.question_answered.delay_on_commit(question.pk)

@@ -99,3 +99,25 @@ def test_search_on_postgresql_finds_other_forms_of_a_word(login, member, expert,
     page = text(login(member).get(reverse("hotseats:list", args=[community.slug]), {"q": "measured"}))
 
     assert "Measuring realisation" in page
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_home_panel_and_theme_section_cost_one_query_each(member, community, n, django_assert_num_queries):
+    from hotseats.panels import home_panel, theme_section
+
+    theme = Theme.objects.create(
+        community=community,
+        title="T",
+        slug="t",
+        starts_on=datetime.date(2030, 1, 1),
+        ends_on=datetime.date(2030, 2, 1),
+    )
+    for _ in range(n):
+        make_hotseat(community, None, theme=theme)
+    access = access_for(member, community)
+
+    with django_assert_num_queries(1):
+        assert len(home_panel(None, community, access)["hotseat_panel"]) == min(n, 3)
+    with django_assert_num_queries(1):
+        section = theme_section(None, theme, access)
+        assert [h.community.slug for h in section["theme_hotseats"]] == ["benefits"] * n

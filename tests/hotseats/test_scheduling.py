@@ -15,7 +15,7 @@ from hotseats.tasks import advance_hotseats
 from newsletters.models import Notification
 from tests.utils import text
 
-from .conftest import make_hotseat
+from .conftest import ask, make_hotseat
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -127,6 +127,27 @@ def test_beat_opens_and_closes_once_however_often_it_runs(
             assert advance_hotseats() == {"opened": 0, "closed": 0}
     assert HotSeat.objects.get().status == "closed"
     assert Activity.objects.filter(verb="hotseat.closed").count() == 1
+
+
+def test_the_expert_is_told_when_their_hot_seat_opens_and_thanked_when_it_closes(
+    expert, member, community, django_capture_on_commit_callbacks
+):
+    hotseat = make_hotseat(community, expert, state="scheduled")
+    ask(hotseat, member)
+
+    with time_machine.travel(hotseat.opens_at + datetime.timedelta(seconds=5)):
+        with django_capture_on_commit_callbacks(execute=True):
+            advance_hotseats()
+    with time_machine.travel(hotseat.closes_at + datetime.timedelta(seconds=5)):
+        with django_capture_on_commit_callbacks(execute=True):
+            advance_hotseats()
+
+    texts = list(Notification.objects.filter(recipient=expert).order_by("pk").values_list("text", flat=True))
+    assert texts == [
+        "Your hot seat “Benefits after go-live” is open: 1 question is waiting for your answer.",
+        "Your hot seat “Benefits after go-live” has closed. Thank you! The transcript is ready.",
+    ]
+    assert not Notification.objects.filter(recipient=expert, kind="hotseat.opened").exists()
 
 
 def test_facilitator_opens_early_extends_and_closes_early(login, facilitator, member, community, on_commit):
