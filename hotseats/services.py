@@ -477,4 +477,6 @@ def follow_up(user, question, body):
         raise HotSeatError("Follow-ups go under an answer; this question has not been answered yet.")
     if hotseat.state != Status.OPEN:
         raise HotSeatError("This hot seat has closed; follow-ups are no longer taken.")
-    return FollowUp.objects.create(question=question, author=user, body=_clean_body(body, "follow-up"))
+    follow = FollowUp.objects.create(question=question, author=user, body=_clean_body(body, "follow-up"))
+    signals.follow_up_posted.send(sender=FollowUp, follow_up=follow)
+    return follow

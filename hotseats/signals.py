@@ -18,3 +18,5 @@ expert_invited = Signal()
 expert_assigned = Signal()
 # question: answered for the first time (askers and voters are told).
 question_answered = Signal()
+# follow_up: a follow-up under an answer (the expert hears of members' ones, the asker of the expert's).
+follow_up_posted = Signal()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from communities.models import Membership
 from cop_platform.emails import build_email
-from hotseats.models import HotSeat, Question, Vote
+from hotseats.models import FollowUp, HotSeat, Question, Vote
 
 from . import delivery
 from .services import notify
@@ -143,6 +143,38 @@ def tell_askers_and_voters(question_id):
     return count
 
 
+def tell_about_follow_up(follow_up_id):
+    """A member's follow-up goes to the expert; the expert's reply goes to the asker."""
+    follow = (
+        FollowUp.objects.select_related(
+            "author", "question__author", "question__hotseat__community", "question__hotseat__expert"
+        )
+        .filter(pk=follow_up_id)
+        .first()
+    )
+    if follow is None:
+        return False
+    question, hotseat = follow.question, follow.question.hotseat
+    author_name = follow.author.name if follow.author else "A former member"
+    if follow.author_id and follow.author_id == hotseat.expert_id:
+        recipient = question.author
+        if recipient is None or recipient.pk == follow.author_id:
+            return False
+        if not Membership.objects.active().filter(community=hotseat.community, user=recipient).exists():
+            return False
+        text = f"{author_name} replied to the follow-ups on your question in the hot seat “{hotseat.title}”."
+    else:
+        recipient = hotseat.expert
+        if recipient is None:
+            return False
+        text = f"{author_name} followed up on your answer in the hot seat “{hotseat.title}”."
+    notify(
+        recipient, text, url=question.get_absolute_url(), kind="hotseat.follow_up",
+        community=hotseat.community, email=True,
+    )  # fmt: skip
+    return True
+
+
 # --- the expert ---------------------------------------------------------------------------
 
 
@@ -253,6 +285,12 @@ def announce_batch(hotseat_id, event, user_ids):
 def question_answered(question_id):
     """Tell a question's asker and voters that the expert answered."""
     return tell_askers_and_voters(question_id)
+
+
+@shared_task(queue="email")
+def follow_up_posted(follow_up_id):
+    """Tell the expert of a member's follow-up, or the asker of the expert's reply."""
+    return tell_about_follow_up(follow_up_id)
 
 
 @shared_task(queue="email")

@@ -35,3 +35,8 @@ def expert_assigned(sender, hotseat, **kwargs):
 @receiver(signals.expert_invited)
 def expert_invited(sender, hotseat, **kwargs):
     tasks.expert_invited.delay_on_commit(hotseat.pk)
+
+
+@receiver(signals.follow_up_posted)
+def follow_up_posted(sender, follow_up, **kwargs):
+    tasks.follow_up_posted.delay_on_commit(follow_up.pk)

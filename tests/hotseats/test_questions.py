@@ -181,15 +181,28 @@ def test_expert_cannot_answer_before_the_hot_seat_opens(login, member, expert, c
     assert "answers can be posted from then" in text(response)
 
 
-def test_member_follows_up_under_an_answer(login, member, expert, community):
+def test_member_follows_up_under_an_answer_and_the_expert_replies(
+    login, member, expert, community, django_capture_on_commit_callbacks
+):
     hotseat = make_hotseat(community, expert)
     question = ask(hotseat, member, answer="Use a benefits map.", answered_by=expert)
     Question.objects.filter(pk=question.pk).update(answered_at=hotseat.opens_at)
 
-    response = login(member).post(q_url("follow_up", question), {"body": "Which template?"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(member).post(q_url("follow_up", question), {"body": "Which template?"}, follow=True)
 
     assert "Your follow-up is posted." in text(response)
     assert "Which template?" in text(response)
+    notice = Notification.objects.get(recipient=expert, kind="hotseat.follow_up")
+    assert notice.text == "Mo Member followed up on your answer in the hot seat “Benefits after go-live”."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        login(expert).post(q_url("follow_up", question), {"body": "The one in the toolkit."})
+    notice = Notification.objects.get(recipient=member, kind="hotseat.follow_up")
+    assert (
+        notice.text
+        == "Erin Expert replied to the follow-ups on your question in the hot seat “Benefits after go-live”."
+    )
 
 
 def test_follow_up_needs_an_answer_first(login, member, community):
