@@ -1,6 +1,7 @@
 """Planning a hot seat, its life cycle, the beat task and times in each viewer's zone."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
@@ -186,3 +187,35 @@ def test_a_member_cannot_run_a_hot_seat(member, community):
 
     with pytest.raises(services.HotSeatError, match="Only this community's facilitators can run hot seats."):
         services.open_early(member, hotseat)
+
+
+def test_facilitator_edits_details_and_a_new_expert_address_gets_an_invitation(
+    login, facilitator, community, on_commit
+):
+    hotseat = make_hotseat(community, None, state="scheduled", expert_email="old@example.org")
+    url = reverse("hotseats:edit", args=[community.slug, hotseat.pk])
+    page = login(facilitator).get(url)
+    assert 'value="Benefits after go-live"' in text(page)
+    local = timezone.localtime(hotseat.opens_at, zoneinfo.ZoneInfo("Europe/London"))
+
+    with on_commit:
+        response = login(facilitator).post(
+            url,
+            form_data(
+                title="Benefits, two years on",
+                expert_email="New.Person@Example.org",
+                expert_name="New Person",
+                opens_at=local.strftime("%Y-%m-%dT%H:%M"),
+                closes_at=(local + datetime.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+            ),
+            follow=True,
+        )
+
+    assert "The hot seat's details are saved." in text(response)
+    hotseat.refresh_from_db()
+    assert (hotseat.title, hotseat.expert_email, hotseat.expert) == (
+        "Benefits, two years on",
+        "new.person@example.org",
+        None,
+    )
+    assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
