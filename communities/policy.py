@@ -144,3 +144,49 @@ def mark_viewer_state(communities, user):
             community.is_open or community.my_state == Membership.State.ACTIVE or user.is_staff
         )
     return communities
+
+
+# --- hot seats (duck-typed on the hot seat, so communities imports no other app) -----------
+
+
+def is_hotseat_expert(user, hotseat):
+    """The user is the expert invited to `hotseat` (anything with `expert_id`)."""
+    return bool(user.is_authenticated and hotseat.expert_id is not None and hotseat.expert_id == user.pk)
+
+
+def can_view_hotseat(access, hotseat):
+    """Who may open a hot seat's pages (question page, transcript, .ics).
+
+    Whoever may view the community sees its published hot seats; drafts only its facilitators.
+    The invited expert sees their own hot seat even when they are not a member of a closed
+    community; this is the only door a non-member has into a closed community, and it opens on
+    that one hot seat: get_community_for() still answers 404 to them everywhere else.
+    """
+    if hotseat.status == "draft":
+        return access.can_run_hotseat
+    if access.can_view:
+        return True
+    return access.community.is_live and is_hotseat_expert(access.user, hotseat)
+
+
+def can_ask_in_hotseat(access):
+    return access.can_post
+
+
+can_vote_in_hotseat = can_ask_in_hotseat
+
+
+def can_answer_in_hotseat(access, hotseat):
+    """Only the invited expert answers; facilitators edit and tidy questions, not answers."""
+    return is_hotseat_expert(access.user, hotseat)
+
+
+def can_follow_up_in_hotseat(access, hotseat):
+    return access.can_post or is_hotseat_expert(access.user, hotseat)
+
+
+def can_edit_hotseat_question(access, question):
+    """Facilitators edit any question for clarity; members only their own."""
+    if access.can_run_hotseat:
+        return True
+    return access.user.is_authenticated and question.author_id == access.user.pk and access.can_post

@@ -175,6 +175,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"newsletters.tasks.*": {"queue": "email"}}
 CELERY_BEAT_SCHEDULE = {}
+# Hot seats open and close on time (pages compute the state from the times anyway), and each
+# expert gets the day's new questions once a day, at about 08:00 in their own time zone.
+CELERY_BEAT_SCHEDULE["hotseats-advance"] = {"task": "hotseats.tasks.advance_hotseats", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["hotseats-expert-daily"] = {
+    "task": "newsletters.hotseat_emails.send_expert_daily_emails",
+    "schedule": 15 * 60.0,
+}
 
 # --- E-mail --------------------------------------------------------------------------
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))

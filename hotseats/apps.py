@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class HotseatsConfig(AppConfig):
     name = "hotseats"
     verbose_name = "Hot seats"
+
+    def ready(self):
+        from communities.extensions import (
+            HomePanel,
+            Tab,
+            ThemeSection,
+            register_panel,
+            register_tab,
+            register_theme_section,
+        )
+
+        from . import panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+
+        register_tab(
+            Tab(
+                "Hot seats", "hotseats:list", order=20,
+                also_current=(
+                    "hotseats:detail", "hotseats:create", "hotseats:edit", "hotseats:extend",
+                    "hotseats:transcript", "hotseats:question_edit", "hotseats:question_merge",
+                    "hotseats:answer", "hotseats:follow_up",
+                ),
+            )
+        )  # fmt: skip
+        register_panel(HomePanel("hotseats/_home_panel.html", panels.home_panel, column="side", order=20))
+        register_theme_section(ThemeSection("hotseats/_theme_section.html", panels.theme_section, order=20))

@@ -1,0 +1,321 @@
+"""Hot seat messages: announcements to members, answers to askers and voters, the expert's
+invitation and their daily e-mail of new questions.
+
+Tasks take primary keys; the receivers in receivers_hotseats.py enqueue them on commit.
+"""
+
+import datetime
+import smtplib
+import zoneinfo
+
+from celery import shared_task
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.models import Membership
+from cop_platform.emails import build_email
+from hotseats.models import FollowUp, HotSeat, Question, Vote
+
+from . import delivery
+from .services import notify
+
+RETRYABLE = (smtplib.SMTPException, OSError)
+BATCH = 50
+DAILY_HOUR = 8  # the expert's e-mail goes out from 08:00 in their own time zone
+
+
+def _zone(user):
+    try:
+        return zoneinfo.ZoneInfo(user.timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC
+
+
+def when_for(user, dt):
+    """A time as `user` reads it: in their zone, with the zone named."""
+    zone = _zone(user)
+    local = dt.astimezone(zone)
+    name = getattr(zone, "key", "UTC")
+    label = local.tzname()
+    suffix = f" ({name.replace('_', ' ')})" if name != label else ""
+    return f"{local:%a %-d %b, %H:%M} {label}{suffix}"
+
+
+# --- announcements to members -------------------------------------------------------------
+
+
+def _announcement(hotseat, event, user):
+    expert = hotseat.expert_display_name
+    if event == "scheduled":
+        return (
+            f"New hot seat in {hotseat.community.name}: “{hotseat.title}” with {expert}, "
+            f"open from {when_for(user, hotseat.opens_at)}. You can ask your questions already."
+        )
+    return f"The hot seat “{hotseat.title}” is open: put your questions to {expert} until {when_for(user, hotseat.closes_at)}."
+
+
+def announce(hotseat_id, event):
+    """Fan out a "scheduled" or "opened" notice to the community's members, in batches."""
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
+    if hotseat is None:
+        return 0
+    member_ids = list(
+        Membership.objects.active()
+        .filter(community_id=hotseat.community_id)
+        .values_list("user_id", flat=True)
+    )
+    for start in range(0, len(member_ids), BATCH):
+        announce_batch.delay(hotseat_id, event, member_ids[start : start + BATCH])
+    if event == "opened" and hotseat.expert_id:
+        tell_expert_opened(hotseat)
+    return len(member_ids)
+
+
+def tell_expert_opened(hotseat):
+    waiting = Question.objects.filter(hotseat=hotseat).shown().unanswered().count()
+    questions = f"{waiting} question{'s' if waiting != 1 else ''} {'is' if waiting == 1 else 'are'} waiting"
+    notify(
+        hotseat.expert,
+        f"Your hot seat “{hotseat.title}” is open: {questions} for your answer.",
+        url=hotseat.get_absolute_url() + "?sort=unanswered", kind="hotseat.expert",
+        community=hotseat.community, email=True,
+    )  # fmt: skip
+
+
+def tell_expert_closed(hotseat_id):
+    """Thank the expert when the hot seat closes, with the link to the transcript."""
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
+    if hotseat is None or hotseat.expert is None:
+        return False
+    url = reverse("hotseats:transcript", args=[hotseat.community.slug, hotseat.pk])
+    notify(
+        hotseat.expert, f"Your hot seat “{hotseat.title}” has closed. Thank you! The transcript is ready.",
+        url=url, kind="hotseat.expert", community=hotseat.community,
+    )  # fmt: skip
+    return True
+
+
+def announce_to(hotseat_id, event, user_ids):
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
+    if hotseat is None or hotseat.status == HotSeat.Status.DRAFT:
+        return 0
+    # Re-check membership at send time: someone who left in between hears nothing.
+    members = Membership.objects.active().filter(community=hotseat.community, user_id__in=user_ids)
+    sent = 0
+    for membership in members.select_related("user"):
+        user = membership.user
+        if user.pk == hotseat.expert_id:
+            continue  # the expert has their own messages
+        notify(
+            user, _announcement(hotseat, event, user), url=hotseat.get_absolute_url(),
+            kind=f"hotseat.{event}", community=hotseat.community, email=True,
+        )  # fmt: skip
+        sent += 1
+    return sent
+
+
+def tell_askers_and_voters(question_id):
+    """The asker and everyone who voted hear that the question was answered."""
+    question = (
+        Question.objects.select_related("hotseat__community", "hotseat__expert")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None or question.hidden_at:
+        return 0
+    hotseat = question.hotseat
+    voters = Vote.objects.filter(question=question).values_list("user_id", flat=True)
+    wanted = Q(user_id=question.author_id) | Q(user_id__in=voters)
+    members = (
+        Membership.objects.active()
+        .filter(wanted, community=hotseat.community)
+        .exclude(user_id=hotseat.expert_id)
+    )
+    text = f"{hotseat.expert_display_name} answered a question you asked or voted for in the hot seat “{hotseat.title}”."
+    count = 0
+    for membership in members.select_related("user"):
+        notify(
+            membership.user, text, url=question.get_absolute_url(), kind="hotseat.answered",
+            community=hotseat.community, email=True,
+        )  # fmt: skip
+        count += 1
+    return count
+
+
+def tell_about_follow_up(follow_up_id):
+    """A member's follow-up goes to the expert; the expert's reply goes to the asker."""
+    follow = (
+        FollowUp.objects.select_related(
+            "author", "question__author", "question__hotseat__community", "question__hotseat__expert"
+        )
+        .filter(pk=follow_up_id)
+        .first()
+    )
+    if follow is None:
+        return False
+    question, hotseat = follow.question, follow.question.hotseat
+    author_name = follow.author.name if follow.author else "A former member"
+    if follow.author_id and follow.author_id == hotseat.expert_id:
+        recipient = question.author
+        if recipient is None or recipient.pk == follow.author_id:
+            return False
+        if not Membership.objects.active().filter(community=hotseat.community, user=recipient).exists():
+            return False
+        text = f"{author_name} replied to the follow-ups on your question in the hot seat “{hotseat.title}”."
+    else:
+        recipient = hotseat.expert
+        if recipient is None:
+            return False
+        text = f"{author_name} followed up on your answer in the hot seat “{hotseat.title}”."
+    notify(
+        recipient, text, url=question.get_absolute_url(), kind="hotseat.follow_up",
+        community=hotseat.community, email=True,
+    )  # fmt: skip
+    return True
+
+
+# --- the expert ---------------------------------------------------------------------------
+
+
+def tell_expert(hotseat_id):
+    """An existing account was made the expert: tell them where their hot seat is."""
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
+    if hotseat is None or hotseat.expert is None or hotseat.status == HotSeat.Status.DRAFT:
+        return False
+    expert = hotseat.expert
+    notify(
+        expert,
+        f"You are the expert in the hot seat “{hotseat.title}” ({hotseat.community.name}), "
+        f"open {when_for(expert, hotseat.opens_at)} to {when_for(expert, hotseat.closes_at)}.",
+        url=hotseat.get_absolute_url(), kind="hotseat.expert", community=hotseat.community, email=True,
+    )  # fmt: skip
+    return True
+
+
+def send_expert_invitation(hotseat_id):
+    """E-mail the invitation to an expert without an account. Sent once per address.
+
+    The invitee has no account, so there is no delivery-log recipient; the hot seat's own
+    `invite_sent_at` is claimed with a conditional UPDATE instead (released if SMTP refuses).
+    """
+    hotseat = HotSeat.objects.select_related("community", "created_by").filter(pk=hotseat_id).first()
+    if hotseat is None or hotseat.expert_id or hotseat.status == HotSeat.Status.DRAFT:
+        return False
+    claimed = HotSeat.objects.filter(pk=hotseat.pk, invite_sent_at__isnull=True, expert__isnull=True).update(
+        invite_sent_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    url = reverse("hotseats:invitation", args=[hotseat.community.slug, hotseat.pk, hotseat.invite_token])
+    message = build_email(
+        "hotseat_invitation",
+        {
+            "hotseat": hotseat, "community": hotseat.community, "inviter": hotseat.created_by,
+            "invitation_url": url,
+            "opens": hotseat.opens_at.astimezone(datetime.UTC), "closes": hotseat.closes_at.astimezone(datetime.UTC),
+        },
+        to=hotseat.expert_email,
+        reply_to=[hotseat.created_by.email] if hotseat.created_by else None,
+    )  # fmt: skip
+    try:
+        message.send()
+    except Exception:
+        HotSeat.objects.filter(pk=hotseat.pk).update(invite_sent_at=None)
+        raise
+    return True
+
+
+def send_expert_daily(hotseat, now=None):
+    """E-mail the expert the questions asked since their last e-mail; at most once a day.
+
+    Nothing is sent before 08:00 in the expert's zone, nor when there is nothing new.
+    Keyed (expert, "hotseat_expert", "hotseat:<id>:<their date>") in the delivery log.
+    """
+    now = now or timezone.now()
+    expert = hotseat.expert
+    if expert is None or hotseat.state_at(now) != HotSeat.Status.OPEN:
+        return False
+    local = now.astimezone(_zone(expert))
+    if local.hour < DAILY_HOUR:
+        return False
+    questions = Question.objects.filter(hotseat=hotseat).shown().unanswered()
+    if hotseat.expert_emailed_at:
+        questions = questions.filter(created_at__gt=hotseat.expert_emailed_at)
+    questions = list(questions.select_related("author").order_by("-vote_count", "created_at"))
+    if not questions:
+        return False
+    unanswered = Question.objects.filter(hotseat=hotseat).shown().unanswered().count()
+
+    def build():
+        return build_email(
+            "hotseat_expert_daily",
+            {
+                "expert": expert, "hotseat": hotseat, "community": hotseat.community, "questions": questions,
+                "unanswered": unanswered, "closes": when_for(expert, hotseat.closes_at),
+                "hotseat_url": hotseat.get_absolute_url() + "?sort=unanswered",
+            },
+            to=expert.email,
+        )  # fmt: skip
+
+    sent = delivery.send_once(
+        expert, "hotseat_expert", f"hotseat:{hotseat.pk}:{local.date().isoformat()}", build
+    )
+    if sent:
+        HotSeat.objects.filter(pk=hotseat.pk).update(expert_emailed_at=now)
+    return sent
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+@shared_task(queue="email")
+def announce_hotseat(hotseat_id, event):
+    """Enqueue batches of members to tell that a hot seat was scheduled or opened."""
+    return announce(hotseat_id, event)
+
+
+@shared_task(queue="email")
+def announce_batch(hotseat_id, event, user_ids):
+    """Notify (and e-mail, per preference) one batch of members about a hot seat."""
+    return announce_to(hotseat_id, event, user_ids)
+
+
+@shared_task(queue="email")
+def question_answered(question_id):
+    """Tell a question's asker and voters that the expert answered."""
+    return tell_askers_and_voters(question_id)
+
+
+@shared_task(queue="email")
+def follow_up_posted(follow_up_id):
+    """Tell the expert of a member's follow-up, or the asker of the expert's reply."""
+    return tell_about_follow_up(follow_up_id)
+
+
+@shared_task(queue="email")
+def expert_thanked(hotseat_id):
+    """Notify the expert that their hot seat closed."""
+    return tell_expert_closed(hotseat_id)
+
+
+@shared_task(queue="email")
+def expert_assigned(hotseat_id):
+    return tell_expert(hotseat_id)
+
+
+@shared_task(bind=True, queue="email", autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def expert_invited(self, hotseat_id):
+    """E-mail the invitation to sign up to an expert who has no account yet (once)."""
+    return send_expert_invitation(hotseat_id)
+
+
+@shared_task(bind=True, queue="email", autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_expert_daily_emails(self):
+    """Beat, every 15 minutes: each open hot seat's expert gets the new questions once a day."""
+    now = timezone.now()
+    open_now = HotSeat.objects.filter(
+        status__in=[HotSeat.Status.SCHEDULED, HotSeat.Status.OPEN],
+        opens_at__lte=now, closes_at__gt=now, expert__isnull=False,
+    ).select_related("expert", "community")  # fmt: skip
+    return sum(bool(send_expert_daily(hotseat, now)) for hotseat in open_now)
