@@ -479,25 +479,24 @@ def thread_move(request, slug, pk):
     if not access.can_moderate:
         raise Http404
     targets = services.move_targets(request.user).exclude(pk=community.pk).order_by("name")
-    form = MoveForm(request.POST or None, targets=targets)
+    form = MoveForm(targets=targets)
+    error = ""
     if request.method == "POST":
-        target = Community.objects.filter(pk=request.POST.get("target") or 0).first()
+        # The service decides (not the form's choices), so a forged target gets the same clear refusal.
+        raw = request.POST.get("target", "")
+        target = Community.objects.filter(pk=raw).first() if raw.isdigit() else None
         if target is None:
-            form.add_error("target", "Please choose a community.")
+            error = "Please choose a community."
         else:
             try:
                 services.move_thread(request.user, thread, target)
-            except ForumError as error:
-                form = MoveForm(targets=targets)
-                form.add_error("target", str(error))
+            except ForumError as refusal:
+                error = str(refusal)
             else:
                 messages.success(request, f"Moved to {target.name}.")
                 return redirect(thread)
-    return render(
-        request,
-        "forums/move.html",
-        {"community": community, "access": access, "thread": thread, "form": form},
-    )
+    context = {"community": community, "access": access, "thread": thread, "form": form, "error": error}
+    return render(request, "forums/move.html", context)
 
 
 @login_required
