@@ -597,3 +597,20 @@ def move_thread(moderator, thread, target):
 
 def themes_for(community):
     return Theme.objects.filter(community=community).order_by("-starts_on")
+
+
+def recognition_for(person, viewer):
+    """What `viewer` may see of `person`'s contribution: posts, helpful marks received and
+    accepted answers, counted only where `viewer` may read, so closed communities reveal
+    nothing (one query)."""
+    from django.db.models import Count, Sum
+
+    visible = Post.objects.shown().filter(
+        author=person, thread__in=Thread.objects.visible_to(viewer).values("pk")
+    )
+    totals = visible.aggregate(
+        posts=Count("pk"),
+        helpful=Sum("helpful_count"),
+        accepted=Count("pk", filter=Q(thread__accepted_post=F("pk"))),
+    )
+    return {key: value or 0 for key, value in totals.items()}

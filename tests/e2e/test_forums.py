@@ -1,11 +1,10 @@
 """A member asks, another replies and @mentions a third, the asker accepts: everyone is told."""
 
 import pytest
-
-from communities.models import Membership
 from django.conf import settings
 from django.test import Client
 
+from communities.models import Membership
 from tests.factories import CommunityFactory, member_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -224,3 +224,21 @@ def test_helpful_counts_show_on_the_post(login, member, core_member, community):
     other = member_of(community)
     login(other).post(reverse("forums:helpful", args=[community.slug, t.posts.get().pk]))
     assert "2 found this helpful" in text(login(member).get(t.get_absolute_url()))
+
+
+def test_profile_shows_helpful_marks_only_from_communities_the_viewer_sees(
+    login, member, core_member, outsider, community, closed_community
+):
+    open_thread = thread(core_member, community)
+    closed_member = member_of(closed_community)
+    from communities.models import Membership
+
+    Membership.objects.create(user=core_member, community=closed_community, state="active")
+    secret = thread(core_member, closed_community, title="Closed")
+    services.toggle_helpful(member, open_thread.posts.get())
+    services.toggle_helpful(member, secret.posts.get())
+    services.toggle_helpful(closed_member, secret.posts.get())
+    url = core_member.get_absolute_url()
+    assert login(outsider).get(url).context["recognition"] == {"posts": 1, "helpful": 1, "accepted": 0}
+    assert login(member).get(url).context["recognition"] == {"posts": 2, "helpful": 3, "accepted": 0}
+    assert "Found helpful" in text(login(member).get(url))
