@@ -3,7 +3,7 @@
 import re
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -101,17 +101,21 @@ def search_posts(user, q, *, community=None, tag="", solved=""):
         .filter(thread__in=threads.values("pk"))
         .select_related("thread", "community", "author")
     )
+    # A thread's title counts for its opening post only, so a matching title brings up the
+    # question once rather than every reply under it.
     if is_postgres():
         from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 
         query = SearchQuery(q, search_type="websearch", config="english")
-        vector = SearchVector("thread__title", weight="A", config="english") + SearchVector(
+        title = Case(When(number=1, then=F("thread__title")), default=Value(""), output_field=CharField())
+        vector = SearchVector(title, weight="A", config="english") + SearchVector(
             "body", weight="B", config="english"
         )
         return (
-            posts.annotate(rank=SearchRank(vector, query))
-            .filter(rank__gt=0)
+            posts.annotate(document=vector)
+            .filter(document=query)
             .annotate(
+                rank=SearchRank(vector, query),
                 headline=SearchHeadline(
                     "body",
                     query,
@@ -121,13 +125,13 @@ def search_posts(user, q, *, community=None, tag="", solved=""):
                     max_words=35,
                     min_words=15,
                     max_fragments=2,
-                )
+                ),
             )  # fmt: skip
             .order_by("-rank", "-created_at")
         )
     match = Q()
     for word in q.split()[:8]:
-        match &= Q(body__icontains=word) | Q(thread__title__icontains=word)
+        match &= Q(body__icontains=word) | Q(number=1, thread__title__icontains=word)
     return posts.filter(match).order_by("-created_at")
 
 

@@ -242,3 +242,20 @@ def test_profile_shows_helpful_marks_only_from_communities_the_viewer_sees(
     assert login(outsider).get(url).context["recognition"] == {"posts": 1, "helpful": 1, "accepted": 0}
     assert login(member).get(url).context["recognition"] == {"posts": 2, "helpful": 3, "accepted": 0}
     assert "Found helpful" in text(login(member).get(url))
+
+
+def test_search_ranks_and_highlights_on_postgresql(login, member, core_member, community):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text ranking and highlighting are PostgreSQL features")
+    in_title = thread(member, community, title="Stakeholder mapping templates", body="Looking for examples.")
+    services.post_reply(
+        core_member, in_title, "Here is a <script>alert(1)</script> mapping of stakeholders we used."
+    )
+    thread(member, community, title="Other question", body="Someone mentioned stakeholder maps once.")
+    response = login(member).get(reverse("forums:search", args=[community.slug]) + "?q=stakeholder+mapping")
+    html = response.content.decode()
+    assert html.index("Stakeholder mapping templates") < html.index("Other question")
+    assert "<mark>" in html
+    assert "<script>alert(1)</script>" not in html
