@@ -44,7 +44,8 @@ class ForumError(Exception):
 NEW_ACCOUNT_AGE = datetime.timedelta(hours=24)
 NEW_ACCOUNT_POSTS = 3
 NEW_ACCOUNT_MAX_LINKS = 2
-_LINK_RE = re.compile(r"(https?://|www\.|mailto:|\]\s*\(|<\s*a\s)", re.IGNORECASE)
+# Each link carries one of these, whether bare, in Markdown [text](url) or in an <a> tag.
+_LINK_RE = re.compile(r"(?:https?://|www\.|mailto:|ftp://)", re.IGNORECASE)
 
 
 def count_links(text):
@@ -215,10 +216,12 @@ def post_reply(author, thread, body, *, quoted=None):
     """Add a reply; the author starts watching the thread. Refused on locked threads."""
     community = thread.community
     access = access_for(author, community)
-    if not access.can_view_thread(thread) or not access.can_post:
+    if not access.can_view_thread(thread):
         raise ForumError(f"Only members of {community.name} can reply here.")
-    if not access.can_reply(thread):
+    if thread.is_locked and not access.can_moderate:
         raise ForumError("This thread is locked: no new replies can be added.")
+    if not access.can_reply(thread):
+        raise ForumError(f"Only members of {community.name} can reply here.")
     body = _clean(body, "reply", 20000)
     check_links(author, body)
     if quoted is not None and (quoted.thread_id != thread.pk or quoted.is_deleted or quoted.is_hidden):

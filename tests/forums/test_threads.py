@@ -200,3 +200,17 @@ def test_posting_rate_limit_keeps_the_text(login, member, community, settings):
     assert "One reply too many" in text(response)
     assert not Post.objects.filter(body="One reply too many").exists()
     cache.clear()
+
+
+def test_links_are_counted_once_each():
+    from forums.services import count_links
+
+    assert count_links("[one](https://a.example) and https://b.example and www.c.example") == 3
+    assert count_links("no links here, just (brackets) and [notes]") == 0
+
+
+def test_staff_may_reply_where_they_moderate(login, member, staff, community):
+    t = thread(member, community)
+    response = login(staff).post(reverse("forums:reply", args=[community.slug, t.pk]), {"body": "Staff note"})
+    assert response.status_code == 302
+    assert t.posts.filter(author=staff).exists()
