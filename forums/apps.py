@@ -23,7 +23,7 @@ class ForumsConfig(AppConfig):
                 also_current=(
                     "forums:thread_detail", "forums:thread_create", "forums:search", "forums:flags",
                     "forums:moderation_log", "forums:post_edit", "forums:post_history", "forums:flag",
-                    "forums:thread_move",
+                    "forums:thread_move", "forums:reply",
                 ),
             )
         )  # fmt: skip
