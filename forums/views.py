@@ -116,6 +116,17 @@ def thread_list(request, slug):
     )
 
 
+def _page_links(current, last):
+    """Page numbers to link on a long thread: first, last and two either side; None marks a gap."""
+    wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links = []
+    for n in wanted:
+        if links and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
 def _render_thread(request, community, access, thread, reply_form=None, status=200):
     user = request.user
     num_pages = max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
@@ -210,7 +221,7 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
             "accepted": accepted,
             "page_number": number,
             "num_pages": num_pages,
-            "page_range": range(1, num_pages + 1),
+            "page_range": _page_links(number, num_pages),
             "reply_form": reply_form,
             "watching": watching,
             "poll": poll_context,

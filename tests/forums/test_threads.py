@@ -214,3 +214,11 @@ def test_staff_may_reply_where_they_moderate(login, member, staff, community):
     response = login(staff).post(reverse("forums:reply", args=[community.slug, t.pk]), {"body": "Staff note"})
     assert response.status_code == 302
     assert t.posts.filter(author=staff).exists()
+
+
+def test_long_threads_link_a_few_pages_around_the_current_one():
+    from forums.views import _page_links
+
+    assert _page_links(1, 1) == [1]
+    assert _page_links(1, 40) == [1, 2, 3, None, 40]
+    assert _page_links(20, 40) == [1, None, 18, 19, 20, 21, 22, None, 40]
