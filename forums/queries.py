@@ -91,7 +91,7 @@ def search_posts(user, q, *, community=None, tag="", solved=""):
     if community is not None:
         threads = threads.filter(community=community)
     if tag:
-        threads = threads.filter(tags__slug=tag)
+        threads = threads.filter(Q(tags__slug=tag) | Q(tags__name__iexact=tag))
     if solved == "yes":
         threads = threads.filter(accepted_post__isnull=False)
     elif solved == "no":

@@ -445,9 +445,15 @@ def flag_post(user, post, reason, note=""):
     if reason not in Flag.Reason.values:
         raise ForumError("Please choose why you are flagging this post.")
     with transaction.atomic():
-        flag, created = Flag.objects.get_or_create(
-            post=post, user=user, defaults={"reason": reason, "note": (note or "").strip()[:300]}
-        )
+        try:
+            with transaction.atomic():
+                flag, created = Flag.objects.get_or_create(
+                    post=post, user=user, defaults={"reason": reason, "note": (note or "").strip()[:300]}
+                )
+        except IntegrityError as error:  # a double click raced us: the first flag stands
+            raise ForumError(
+                "You have already flagged this post; the facilitators will look at it."
+            ) from error
         if not created:
             if flag.resolved_at is None:
                 raise ForumError("You have already flagged this post; the facilitators will look at it.")

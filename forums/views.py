@@ -3,6 +3,7 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,7 +73,7 @@ def thread_list(request, slug):
     if kind:
         threads = threads.filter(kind=kind)
     if tag:
-        threads = threads.filter(tags__slug=tag)
+        threads = threads.filter(Q(tags__slug=tag) | Q(tags__name__iexact=tag))
     if sort == "newest":
         threads = threads.order_by("-created_at", "-pk")
     elif sort == "unanswered":

@@ -121,6 +121,8 @@ def test_filter_by_tag_and_kind(login, member, community):
     client = login(member)
     page = text(client.get(reverse("forums:thread_list", args=[community.slug]) + "?tag=risk"))
     assert "Tagged one" in page and "Discussion one" not in page
+    page = text(client.get(reverse("forums:thread_list", args=[community.slug]) + "?tag=RISK"))
+    assert "Tagged one" in page and "Discussion one" not in page  # a tag's name works as well as its slug
     page = text(client.get(reverse("forums:thread_list", args=[community.slug]) + "?kind=discussion"))
     assert "Discussion one" in page and "Tagged one" not in page
 
