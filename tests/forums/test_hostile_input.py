@@ -7,6 +7,7 @@ from django.urls import reverse
 from communities.models import Membership
 from forums import services
 from forums.models import Thread
+from forums.services import posting
 from tests.factories import member_of
 
 from .helpers import age
@@ -32,7 +33,7 @@ def test_checker_finds_what_it_should():
 def test_hostile_inputs_everywhere_render_inert(
     login, community, facilitator, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(services, "NEW_ACCOUNT_POSTS", 0)  # the link limit is tested elsewhere
+    monkeypatch.setattr(posting, "NEW_ACCOUNT_POSTS", 0)  # the link limit is tested elsewhere
     # A member whose profile fields are hostile too.
     evil = age(
         member_of(
@@ -112,7 +113,7 @@ def test_hostile_inputs_everywhere_render_inert(
 
 
 def test_editing_to_hostile_text_stays_inert(login, member, community, monkeypatch):
-    monkeypatch.setattr(services, "NEW_ACCOUNT_POSTS", 0)
+    monkeypatch.setattr(posting, "NEW_ACCOUNT_POSTS", 0)
     age(member)
     t = services.start_thread(member, community, title="Fine", body="Fine")
     for _ in range(3):

@@ -217,7 +217,7 @@ def test_staff_may_reply_where_they_moderate(login, member, staff, community):
 
 
 def test_long_threads_link_a_few_pages_around_the_current_one():
-    from forums.views import _page_links
+    from forums.views.threads import _page_links
 
     assert _page_links(1, 1) == [1]
     assert _page_links(1, 40) == [1, 2, 3, None, 40]

@@ -1,9 +1,5 @@
-"""Every change to discussions goes through these functions.
-
-Each checks the policy, owns its transaction (locking the thread row where post numbers or
-counters change), records the activity log and sends forums.signals for newsletters. A refused
-change raises ForumError whose message is shown to the member as it is.
-"""
+"""Starting threads, replying, editing, deleting, accepting answers, helpful marks, polls;
+with the abuse limits and @mention matching they need."""
 
 import datetime
 import re
@@ -14,16 +10,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from communities import activity
-from communities.models import Activity, Community, Membership, Theme
+from communities.models import Membership, Theme
 from communities.policy import access_for
 from cop_platform.markdown import render_markdown, sanitise_html
 
-from . import signals
-from .models import (
-    CommunityWatch,
-    Flag,
+from .. import signals
+from ..models import (
     Helpful,
-    ModerationAction,
     Poll,
     PollOption,
     PollVote,
@@ -33,18 +26,17 @@ from .models import (
     Thread,
     ThreadWatch,
 )
-
-
-class ForumError(Exception):
-    """A change was refused; str(error) is a message for the person who asked."""
-
-
-# --- abuse limits ------------------------------------------------------------------------
+from .errors import ForumError
 
 NEW_ACCOUNT_AGE = datetime.timedelta(hours=24)
+
+
 NEW_ACCOUNT_POSTS = 3
+
+
 NEW_ACCOUNT_MAX_LINKS = 2
-# Each link carries one of these, whether bare, in Markdown [text](url) or in an <a> tag.
+
+
 _LINK_RE = re.compile(r"(?:https?://|www\.|mailto:|ftp://)", re.IGNORECASE)
 
 
@@ -68,8 +60,6 @@ def check_links(user, *texts):
             f"first {NEW_ACCOUNT_POSTS} posts."
         )
 
-
-# --- mentions ----------------------------------------------------------------------------
 
 _MENTION_START = re.compile(r"(?<![\w.@])@(\w[\w'’-]*)")
 
@@ -111,9 +101,6 @@ def _render(body, mentioned=()):
             r"(?<![\w.@/])@" + re.escape(name) + r"(?!\w)", lambda _m, link=link: link, html, flags=re.I
         )
     return sanitise_html(html) if mentioned else html
-
-
-# --- threads and posts -------------------------------------------------------------------
 
 
 def _clean(text, what, limit=None):
@@ -350,68 +337,6 @@ def toggle_helpful(user, post):
         return True
 
 
-# --- following and reading -----------------------------------------------------------------
-
-
-def set_thread_watch(user, thread, watch):
-    if watch:
-        ThreadWatch.objects.get_or_create(thread=thread, user=user)
-    else:
-        ThreadWatch.objects.filter(thread=thread, user=user).delete()
-
-
-def set_community_watch(user, community, watch):
-    if watch:
-        CommunityWatch.objects.get_or_create(community=community, user=user)
-    else:
-        CommunityWatch.objects.filter(community=community, user=user).delete()
-
-
-def mark_read(user, thread, number, current=None):
-    """Move the member's read marker forward to post `number` (never backwards)."""
-    if not user.is_authenticated or (current is not None and current >= number):
-        return
-    updated = ReadState.objects.filter(thread=thread, user=user, last_read__lt=number).update(
-        last_read=number
-    )
-    if not updated and current is None:
-        try:
-            with transaction.atomic():
-                ReadState.objects.create(thread=thread, user=user, last_read=number)
-        except IntegrityError:
-            pass
-
-
-def _members_who_may_see(community, user_ids):
-    """The subset of user_ids who may read `community` now (closed: active members and staff)."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True)
-    if not community.is_open:
-        users = users.filter(
-            Q(is_staff=True) | Q(memberships__community=community, memberships__state=Membership.State.ACTIVE)
-        )
-    return list(users.distinct())
-
-
-def reply_recipients(post):
-    """Watchers of the thread who may still read it, except the author of the reply."""
-    ids = ThreadWatch.objects.filter(thread_id=post.thread_id).exclude(user_id=post.author_id)
-    return _members_who_may_see(post.community, ids.values_list("user_id", flat=True))
-
-
-def new_thread_recipients(thread):
-    ids = CommunityWatch.objects.filter(community_id=thread.community_id).exclude(user_id=thread.author_id)
-    return _members_who_may_see(thread.community, ids.values_list("user_id", flat=True))
-
-
-def may_see(user, community):
-    return bool(_members_who_may_see(community, [user.pk]))
-
-
-# --- polls --------------------------------------------------------------------------------
-
-
 @transaction.atomic
 def vote(user, poll, option_ids):
     """Record a member's vote; voting again replaces the earlier choice."""
@@ -434,192 +359,5 @@ def vote(user, poll, option_ids):
     PollOption.objects.filter(pk__in=chosen - previous).update(vote_count=F("vote_count") + 1)
 
 
-# --- flags and moderation -------------------------------------------------------------------
-
-
-def flag_post(user, post, reason, note=""):
-    """Report a post to the facilitators. Flagging the same post twice counts once."""
-    access = access_for(user, post.community)
-    if not access.can_flag(post):
-        raise ForumError("Members can flag other people's posts for the facilitators.")
-    if reason not in Flag.Reason.values:
-        raise ForumError("Please choose why you are flagging this post.")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                flag, created = Flag.objects.get_or_create(
-                    post=post, user=user, defaults={"reason": reason, "note": (note or "").strip()[:300]}
-                )
-        except IntegrityError as error:  # a double click raced us: the first flag stands
-            raise ForumError(
-                "You have already flagged this post; the facilitators will look at it."
-            ) from error
-        if not created:
-            if flag.resolved_at is None:
-                raise ForumError("You have already flagged this post; the facilitators will look at it.")
-            flag.reason, flag.note, flag.resolved_at, flag.resolved_by = (
-                reason,
-                (note or "")[:300],
-                None,
-                None,
-            )
-            flag.created_at = timezone.now()
-            flag.save(update_fields=["reason", "note", "resolved_at", "resolved_by", "created_at"])
-        _refresh_flag_count(post)
-    return flag
-
-
-def _refresh_flag_count(post):
-    count = Flag.objects.filter(post=post, resolved_at__isnull=True).count()
-    Post.objects.filter(pk=post.pk).update(flag_count=count)
-    post.flag_count = count
-
-
-def _require_moderator(user, community):
-    access = access_for(user, community)
-    if not access.can_moderate:
-        raise ForumError(f"Only facilitators of {community.name} can do that.")
-    return access
-
-
-def _log(community, actor, action, *, thread=None, post=None, note=""):
-    ModerationAction.objects.create(
-        community=community, actor=actor, action=action, thread=thread, post=post, note=note[:300]
-    )
-
-
-def _resolve_flags(moderator, post):
-    Flag.objects.filter(post=post, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator
-    )
-    _refresh_flag_count(post)
-
-
-@transaction.atomic
-def hide_post(moderator, post, note=""):
-    """Hide a post from members (facilitators still see it). Hiding the opening post hides the thread."""
-    _require_moderator(moderator, post.community)
-    if post.is_hidden:
-        raise ForumError("This post is already hidden.")
-    now = timezone.now()
-    post.hidden_at, post.hidden_by = now, moderator
-    post.save(update_fields=["hidden_at", "hidden_by"])
-    thread = post.thread
-    if post.is_opening:
-        thread.hidden_at = now
-        thread.save(update_fields=["hidden_at"])
-        activity.withdraw(thread)
-    if thread.accepted_post_id == post.pk:
-        Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
-        thread.accepted_post = None
-    _refresh_reply_count(thread)
-    _resolve_flags(moderator, post)
-    activity.withdraw(post)
-    _log(post.community, moderator, ModerationAction.Action.HIDE, thread=thread, post=post, note=note)
-    return post
-
-
-@transaction.atomic
-def restore_post(moderator, post):
-    _require_moderator(moderator, post.community)
-    if not post.is_hidden:
-        raise ForumError("This post is not hidden.")
-    post.hidden_at, post.hidden_by = None, None
-    post.save(update_fields=["hidden_at", "hidden_by"])
-    thread = post.thread
-    if post.is_opening:
-        thread.hidden_at = None
-        thread.save(update_fields=["hidden_at"])
-        activity.restore(thread)
-    _refresh_reply_count(thread)
-    if not post.is_deleted:
-        activity.restore(post)
-    _log(post.community, moderator, ModerationAction.Action.RESTORE, thread=thread, post=post)
-    return post
-
-
-@transaction.atomic
-def dismiss_flags(moderator, post):
-    """The post is fine: close its open flags without hiding it."""
-    _require_moderator(moderator, post.community)
-    _resolve_flags(moderator, post)
-    _log(post.community, moderator, ModerationAction.Action.DISMISS, thread=post.thread, post=post)
-
-
-@transaction.atomic
-def set_pinned(moderator, thread, pinned):
-    _require_moderator(moderator, thread.community)
-    thread.is_pinned = pinned
-    thread.save(update_fields=["is_pinned"])
-    action = ModerationAction.Action.PIN if pinned else ModerationAction.Action.UNPIN
-    _log(thread.community, moderator, action, thread=thread)
-
-
-@transaction.atomic
-def set_locked(moderator, thread, locked):
-    _require_moderator(moderator, thread.community)
-    thread.is_locked = locked
-    thread.save(update_fields=["is_locked"])
-    action = ModerationAction.Action.LOCK if locked else ModerationAction.Action.UNLOCK
-    _log(thread.community, moderator, action, thread=thread)
-
-
-def move_targets(user):
-    """Communities `user` may move a thread into: those they facilitate (staff: all live ones)."""
-    live = Community.objects.filter(status__in=Community.LIVE_STATUSES)
-    if user.is_staff:
-        return live
-    return live.filter(
-        memberships__user=user,
-        memberships__state=Membership.State.ACTIVE,
-        memberships__role=Membership.Role.FACILITATOR,
-    )
-
-
-@transaction.atomic
-def move_thread(moderator, thread, target):
-    """Move a thread, its posts and their log rows to another community the moderator facilitates."""
-    source = thread.community
-    _require_moderator(moderator, source)
-    if target.pk == source.pk:
-        raise ForumError(f"This thread is already in {source.name}.")
-    if not access_for(moderator, target).can_moderate or not target.is_live:
-        raise ForumError(
-            f"You can only move threads to communities you facilitate; {target.name} is not one."
-        )
-    thread.community = target
-    thread.theme = None  # themes belong to one community
-    thread.save(update_fields=["community", "theme"])
-    post_ids = list(Post.objects.filter(thread=thread).values_list("pk", flat=True))
-    Post.objects.filter(thread=thread).update(community=target)
-    # The log rows follow the thread, so the old community's feed stops showing it and a move
-    # into a closed community does not leave its title in an open community's feed.
-    Activity.objects.filter(
-        Q(target_type=Thread._meta.label_lower, target_id=thread.pk)
-        | Q(target_type=Post._meta.label_lower, target_id__in=post_ids)
-    ).update(community=target)
-    note = f"Moved from {source.name} to {target.name}"
-    _log(source, moderator, ModerationAction.Action.MOVE, thread=thread, note=note)
-    _log(target, moderator, ModerationAction.Action.MOVE, thread=thread, note=note)
-    return thread
-
-
 def themes_for(community):
     return Theme.objects.filter(community=community).order_by("-starts_on")
-
-
-def recognition_for(person, viewer):
-    """What `viewer` may see of `person`'s contribution: posts, helpful marks received and
-    accepted answers, counted only where `viewer` may read, so closed communities reveal
-    nothing (one query)."""
-    from django.db.models import Count, Sum
-
-    visible = Post.objects.shown().filter(
-        author=person, thread__in=Thread.objects.visible_to(viewer).values("pk")
-    )
-    totals = visible.aggregate(
-        posts=Count("pk"),
-        helpful=Sum("helpful_count"),
-        accepted=Count("pk", filter=Q(thread__accepted_post=F("pk"))),
-    )
-    return {key: value or 0 for key, value in totals.items()}

@@ -1,3 +1,5 @@
+"""Thread lists and pages, starting threads, replying, following, polls; the home panel and theme section."""
+
 import math
 
 from django.contrib import messages
@@ -14,31 +16,26 @@ from communities import activity
 from communities.models import Community, Membership
 from communities.policy import get_community_for
 
-from . import services
-from .forms import EditPostForm, FlagForm, ListFilterForm, MoveForm, ReplyForm, SearchForm, ThreadForm
-from .models import (
+from .. import services
+from ..forms import ListFilterForm, ReplyForm, ThreadForm
+from ..models import (
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
     CommunityWatch,
     Helpful,
-    ModerationAction,
     PollOption,
     PollVote,
     Post,
-    PostRevision,
     ReadState,
     Thread,
     ThreadWatch,
 )
-from .queries import (
-    get_post_for,
+from ..queries import (
     get_thread_for,
-    search_posts,
     similar_threads,
-    snippet_parts,
     threads_for_community,
 )
-from .services import ForumError
+from ..services import ForumError
 
 RATE_LIMITED = (
     "You are posting very quickly. Please wait a few minutes and send it again; your text is kept below."
@@ -318,200 +315,6 @@ def reply(request, slug, pk):
 
 
 @login_required
-def post_edit(request, slug, pk):
-    community, access, post = get_post_for(request.user, slug, pk)
-    if not access.can_edit_post(post):
-        raise Http404
-    initial = {"body": post.body, "title": post.thread.title}
-    form = EditPostForm(request.POST or None, initial=initial, opening=post.is_opening)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_post(
-                request.user, post, form.cleaned_data["body"], title=form.cleaned_data.get("title")
-            )
-        except ForumError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Your changes are saved.")
-            return redirect(post.get_absolute_url())
-    return render(
-        request,
-        "forums/post_edit.html",
-        {"community": community, "access": access, "post": post, "form": form},
-    )
-
-
-@login_required
-def post_history(request, slug, pk):
-    community, access, post = get_post_for(request.user, slug, pk)
-    if not access.can_see_edit_history:
-        raise Http404
-    revisions = PostRevision.objects.filter(post=post).select_related("editor")
-    return render(
-        request,
-        "forums/post_history.html",
-        {"community": community, "access": access, "post": post, "revisions": revisions},
-    )
-
-
-def _action(request, slug, pk, call, success):
-    community, access, post = get_post_for(request.user, slug, pk)
-    try:
-        result = call(post)
-    except ForumError as error:
-        messages.error(request, str(error))
-    else:
-        text = success(result) if callable(success) else success
-        if text:
-            messages.success(request, text)
-    if post.is_opening and post.is_deleted:
-        return redirect(post.thread)
-    return redirect(post.get_absolute_url())
-
-
-@login_required
-@require_POST
-def post_delete(request, slug, pk):
-    return _action(
-        request, slug, pk, lambda p: services.delete_post(request.user, p), "Your post was deleted."
-    )
-
-
-@login_required
-@require_POST
-def accept(request, slug, pk):
-    def call(post):
-        thread = post.thread
-        clear = request.POST.get("clear") == "1"
-        return services.accept_answer(request.user, thread, None if clear else post)
-
-    return _action(
-        request, slug, pk, call,
-        lambda thread: "Marked as the accepted answer. Thank you for closing the loop!"
-        if thread.accepted_post_id else "The accepted answer was cleared.",
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def helpful(request, slug, pk):
-    return _action(
-        request, slug, pk, lambda p: services.toggle_helpful(request.user, p),
-        lambda marked: "Marked as helpful: the author will be glad to know." if marked else "Helpful mark removed.",
-    )  # fmt: skip
-
-
-@login_required
-def flag(request, slug, pk):
-    community, access, post = get_post_for(request.user, slug, pk)
-    if not access.can_flag(post):
-        raise Http404
-    form = FlagForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.flag_post(request.user, post, form.cleaned_data["reason"], form.cleaned_data["note"])
-        except ForumError as error:
-            messages.info(request, str(error))
-        else:
-            messages.success(request, "Thank you. The facilitators will take a look.")
-        return redirect(post.get_absolute_url())
-    return render(
-        request,
-        "forums/flag_form.html",
-        {"community": community, "access": access, "post": post, "form": form},
-    )
-
-
-@login_required
-@require_POST
-def hide(request, slug, pk):
-    community, access, post = get_post_for(request.user, slug, pk)
-    if not access.can_moderate:
-        raise Http404
-    restore = request.POST.get("restore") == "1"
-    try:
-        if restore:
-            services.restore_post(request.user, post)
-        else:
-            services.hide_post(request.user, post, request.POST.get("note", ""))
-    except ForumError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, "The post is visible again." if restore else "The post is hidden from members."
-        )
-    if request.POST.get("next") == "flags":
-        return redirect("forums:flags", slug=slug)
-    return redirect(post.get_absolute_url())
-
-
-@login_required
-@require_POST
-def dismiss(request, slug, pk):
-    community, access, post = get_post_for(request.user, slug, pk)
-    if not access.can_moderate:
-        raise Http404
-    services.dismiss_flags(request.user, post)
-    messages.success(request, "Flags dismissed; the post stays as it is.")
-    return redirect("forums:flags", slug=slug)
-
-
-@login_required
-@require_POST
-def thread_moderate(request, slug, pk):
-    community, access, thread = get_thread_for(request.user, slug, pk)
-    if not access.can_moderate:
-        raise Http404
-    action = request.POST.get("action")
-    calls = {
-        "pin": (lambda: services.set_pinned(request.user, thread, True), "Pinned to the top of the list."),
-        "unpin": (lambda: services.set_pinned(request.user, thread, False), "Unpinned."),
-        "lock": (lambda: services.set_locked(request.user, thread, True), "Locked: no new replies."),
-        "unlock": (
-            lambda: services.set_locked(request.user, thread, False),
-            "Unlocked: replies are open again.",
-        ),
-    }
-    if action not in calls:
-        messages.error(request, "Please choose a moderation action.")
-        return redirect(thread)
-    call, text = calls[action]
-    try:
-        call()
-    except ForumError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, text)
-    return redirect(thread)
-
-
-@login_required
-def thread_move(request, slug, pk):
-    community, access, thread = get_thread_for(request.user, slug, pk)
-    if not access.can_moderate:
-        raise Http404
-    targets = services.move_targets(request.user).exclude(pk=community.pk).order_by("name")
-    form = MoveForm(targets=targets)
-    error = ""
-    if request.method == "POST":
-        # The service decides (not the form's choices), so a forged target gets the same clear refusal.
-        raw = request.POST.get("target", "")
-        target = Community.objects.filter(pk=raw).first() if raw.isdigit() else None
-        if target is None:
-            error = "Please choose a community."
-        else:
-            try:
-                services.move_thread(request.user, thread, target)
-            except ForumError as refusal:
-                error = str(refusal)
-            else:
-                messages.success(request, f"Moved to {target.name}.")
-                return redirect(thread)
-    context = {"community": community, "access": access, "thread": thread, "form": form, "error": error}
-    return render(request, "forums/move.html", context)
-
-
-@login_required
 @require_POST
 def watch_thread(request, slug, pk):
     community, access, thread = get_thread_for(request.user, slug, pk)
@@ -560,70 +363,6 @@ def poll_vote(request, slug, pk):
 
 
 @login_required
-def flags(request, slug):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_moderate:
-        raise Http404
-    posts = (
-        Post.objects.filter(community=community, flag_count__gt=0)
-        .select_related("thread", "author")
-        .prefetch_related("flags__user")
-        .order_by("-flag_count", "created_at")
-    )
-    page = Paginator(posts, 20).get_page(request.GET.get("page"))
-    for post in page.object_list:
-        post.community = community
-        post.open_flags = [f for f in post.flags.all() if f.resolved_at is None]
-    return render(request, "forums/flags.html", {"community": community, "access": access, "page": page})
-
-
-@login_required
-def moderation_log(request, slug):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_moderate:
-        raise Http404
-    actions = ModerationAction.objects.filter(community=community).select_related("actor", "thread", "post")
-    page = Paginator(actions, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "forums/moderation_log.html", {"community": community, "access": access, "page": page}
-    )
-
-
-def search(request, slug=None):
-    community = access = None
-    if slug is not None:
-        community, access = get_community_for(request.user, slug)
-    form = SearchForm(request.GET or None)
-    page = None
-    q = ""
-    communities = Community.objects.visible_to(request.user).filter(status__in=Community.LIVE_STATUSES)
-    if form.is_valid() and form.cleaned_data["q"].strip():
-        data = form.cleaned_data
-        q = data["q"].strip()
-        scope = community
-        if scope is None and data["community"]:
-            scope = communities.filter(slug=data["community"]).first()
-        results = search_posts(
-            request.user, q, community=scope, tag=data["tag"].strip(), solved=data["solved"]
-        )
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
-        for post in page.object_list:
-            post.snippet = snippet_parts(post)
-    return render(
-        request,
-        "forums/search.html",
-        {
-            "community": community,
-            "access": access,
-            "form": form,
-            "page": page,
-            "q": q,
-            "communities": communities.order_by("name") if community is None else [],
-        },
-    )
-
-
-@login_required
 def my_questions(request):
     """Unanswered and unsolved questions across the member's communities."""
     show = request.GET.get("show", "unanswered")
@@ -639,9 +378,6 @@ def my_questions(request):
     page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = _mark_unread(page.object_list, request.user)
     return render(request, "forums/my_questions.html", {"page": page, "show": show, "show_community": True})
-
-
-# --- extension points (registered in apps.py) ----------------------------------------------
 
 
 def home_panel(request, community, access):
