@@ -91,14 +91,19 @@ def find_mentions(text, community, exclude=None):
     return found
 
 
+def _md_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _render(body, mentioned=()):
     """Markdown to sanitised HTML, with @mentions linked to the members' profiles."""
     html = render_markdown(body)
     for user in mentioned:
-        name = escape(user.display_name)
-        link = f'<a href="{escape(user.get_absolute_url())}">@{name}</a>'
+        # Match the name as the renderer wrote it (it escapes & < > " but not apostrophes).
+        written = _md_escape(user.display_name)
+        link = f'<a href="{escape(user.get_absolute_url())}">@{escape(user.display_name)}</a>'
         html = re.sub(
-            r"(?<![\w.@/])@" + re.escape(name) + r"(?!\w)", lambda _m, link=link: link, html, flags=re.I
+            r"(?<![\w.@/])@" + re.escape(written) + r"(?!\w)", lambda _m, link=link: link, html, flags=re.I
         )
     return sanitise_html(html) if mentioned else html
 

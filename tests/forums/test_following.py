@@ -261,3 +261,12 @@ def test_search_ranks_and_highlights_on_postgresql(login, member, core_member, c
     assert html.index("Stakeholder mapping templates") < html.index("Other question")
     assert "<mark>" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_mentions_of_names_with_apostrophes_are_linked(member, community, on_commit):
+    grace = member_of(community, display_name="Grace O'Neill")
+    t = thread(member, community)
+    with on_commit:
+        post = services.post_reply(member, t, "Over to you, @Grace O'Neill.")
+    assert f'href="{grace.get_absolute_url()}"' in post.body_html
+    assert Notification.objects.filter(recipient=grace, kind="forums.mention").exists()
