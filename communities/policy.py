@@ -92,6 +92,56 @@ class CommunityAccess:
     can_run_hotseat = can_moderate
     can_send_newsletter = can_moderate
 
+    # --- discussions (forums) -------------------------------------------------------------
+    # Each takes an already-loaded thread or post and costs no query.
+    @property
+    def can_post_announcement(self):
+        return self.can_moderate and (self.can_post or self.is_staff)
+
+    @property
+    def can_watch(self):
+        return bool(self.user.is_authenticated and self.can_view)
+
+    can_see_hidden_posts = can_moderate
+    can_see_edit_history = can_moderate
+
+    def _is_author(self, obj):
+        return self.user.is_authenticated and obj.author_id == self.user.pk
+
+    def can_view_thread(self, thread):
+        return self.can_view and (thread.hidden_at is None or self.can_moderate)
+
+    def can_reply(self, thread):
+        return (self.can_post or (self.is_staff and self.community.is_live)) and (
+            not thread.is_locked or self.can_moderate
+        )
+
+    def can_accept_answer(self, thread):
+        return thread.kind == "question" and (
+            self.can_moderate or (self.is_member and self._is_author(thread))
+        )
+
+    def can_edit_post(self, post):
+        return (
+            self.can_post
+            and self._is_author(post)
+            and post.deleted_at is None
+            and post.hidden_at is None
+            and not post.thread.is_locked
+        )
+
+    def can_delete_post(self, post):
+        return self.is_member and self._is_author(post) and post.deleted_at is None and post.number > 1
+
+    def can_mark_helpful(self, post):
+        return self.is_member and not self._is_author(post)
+
+    def can_flag(self, post):
+        return self.is_member and not self._is_author(post)
+
+    def can_vote(self, poll):
+        return self.is_member and not poll.is_closed
+
 
 def access_for(user, community, membership=...):
     """Build the access object; looks the membership up (one query) unless it is given."""

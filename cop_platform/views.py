@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
+from forums.services import recognition_for
 
 
 def home(request):
@@ -42,7 +43,12 @@ def profile(request, pk):
     return render(
         request,
         "accounts/profile.html",
-        {"person": person, "memberships": memberships, "expertise": list(person.expertise.all())},
+        {
+            "person": person,
+            "memberships": memberships,
+            "expertise": list(person.expertise.all()),
+            "recognition": recognition_for(person, request.user),
+        },
     )
 
 

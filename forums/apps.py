@@ -4,3 +4,28 @@ from django.apps import AppConfig
 class ForumsConfig(AppConfig):
     name = "forums"
     verbose_name = "Discussions"
+
+    def ready(self):
+        from communities.extensions import (
+            HomePanel,
+            Tab,
+            ThemeSection,
+            register_panel,
+            register_tab,
+            register_theme_section,
+        )
+
+        from . import views
+
+        register_tab(
+            Tab(
+                "Discussions", "forums:thread_list", order=10,
+                also_current=(
+                    "forums:thread_detail", "forums:thread_create", "forums:search", "forums:flags",
+                    "forums:moderation_log", "forums:post_edit", "forums:post_history", "forums:flag",
+                    "forums:thread_move", "forums:reply",
+                ),
+            )
+        )  # fmt: skip
+        register_panel(HomePanel("forums/_home_panel.html", views.home_panel, column="main", order=10))
+        register_theme_section(ThemeSection("forums/_theme_threads.html", views.theme_section, order=10))

@@ -1,4 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import feeds, views
 
 app_name = "forums"
-urlpatterns = []
+urlpatterns = [
+    # Cross-community pages: two segments starting with "discussions/", which no community
+    # pattern ("<slug>/members/", ...) catches; see tests/forums/test_urls.py.
+    path("discussions/search/", views.search, name="search_all"),
+    path("discussions/questions/", views.my_questions, name="my_questions"),
+    # Per community: everything under <slug>/discussions/.
+    path("<slug:slug>/discussions/", views.thread_list, name="thread_list"),
+    path("<slug:slug>/discussions/new/", views.thread_create, name="thread_create"),
+    path("<slug:slug>/discussions/similar/", views.similar, name="similar"),
+    path("<slug:slug>/discussions/search/", views.search, name="search"),
+    path("<slug:slug>/discussions/watch/", views.watch_community, name="watch_community"),
+    path("<slug:slug>/discussions/feed/", feeds.NewThreadsFeed(), name="feed"),
+    path("<slug:slug>/discussions/flags/", views.flags, name="flags"),
+    path("<slug:slug>/discussions/log/", views.moderation_log, name="moderation_log"),
+    path("<slug:slug>/discussions/<int:pk>/", views.thread_detail, name="thread_detail"),
+    path("<slug:slug>/discussions/<int:pk>/reply/", views.reply, name="reply"),
+    path("<slug:slug>/discussions/<int:pk>/watch/", views.watch_thread, name="watch_thread"),
+    path("<slug:slug>/discussions/<int:pk>/moderate/", views.thread_moderate, name="thread_moderate"),
+    path("<slug:slug>/discussions/<int:pk>/move/", views.thread_move, name="thread_move"),
+    path("<slug:slug>/discussions/<int:pk>/vote/", views.poll_vote, name="poll_vote"),
+    path("<slug:slug>/posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("<slug:slug>/posts/<int:pk>/history/", views.post_history, name="post_history"),
+    path("<slug:slug>/posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("<slug:slug>/posts/<int:pk>/accept/", views.accept, name="accept"),
+    path("<slug:slug>/posts/<int:pk>/helpful/", views.helpful, name="helpful"),
+    path("<slug:slug>/posts/<int:pk>/flag/", views.flag, name="flag"),
+    path("<slug:slug>/posts/<int:pk>/hide/", views.hide, name="hide"),
+    path("<slug:slug>/posts/<int:pk>/dismiss/", views.dismiss, name="dismiss"),
+]

@@ -6,7 +6,9 @@ class NewslettersConfig(AppConfig):
     verbose_name = "E-mail and notifications"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects to the content apps' signals
-
-        # isort: split
-        from . import receivers_hotseats  # noqa: F401 - hot seat notifications and e-mail
+        # Connect to the content apps' signals.
+        from . import (
+            receivers,  # noqa: F401
+            receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
+            receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
+        )

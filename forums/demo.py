@@ -1,0 +1,271 @@
+"""Demo discussions for `manage.py seed_demo`: questions, answers, polls, flags. Safe to run twice.
+
+Everything is written through forums.services (so the activity log, watches and notifications
+are real), then back-dated so the demo site looks lived in.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from communities.models import Activity
+
+from . import services
+from .models import Post, Thread
+
+# (community slug, author, kind, title, body, tags, replies [(author, body)], accepted reply index,
+#  days ago, poll)
+THREADS = [
+    (
+        "benefits-realisation",
+        "grace",
+        "question",
+        "How do you baseline benefits before a project has even started?",
+        "We are about to start a programme to move our housing repairs service online. The business "
+        "case promises a 20% reduction in call volumes, but nobody measured the current volumes "
+        "properly.\n\nHow have others set a **baseline** when the data is patchy? Is a sample over "
+        "a few weeks good enough?",
+        ["baselines", "business cases"],
+        [
+            (
+                "chloe",
+                "A four-week sample is fine if you say so openly in the benefits profile. We took "
+                "two weeks in a quiet month and two in a busy one, and agreed the method with finance "
+                "*before* we started, which saved arguments later.",
+            ),
+            (
+                "maya",
+                "Agree with @Chloe Evans. Also record *how* you counted (which call codes, which "
+                "queues). When the telephony system changed a year later we could still compare like with like.",
+            ),
+            (
+                "priya",
+                "There's a baseline template in our documents section from the Leeds programme; "
+                "it has a worksheet for exactly this. Happy to walk you through it.",
+            ),
+        ],
+        1,
+        12,
+        None,
+    ),
+    (
+        "benefits-realisation",
+        "priya",
+        "announcement",
+        "Welcome! Start here: how this community works",
+        "Hello everyone and welcome. This is a place to ask, share and learn about benefits "
+        "realisation.\n\n- **Ask anything**: there is no such thing as a silly question.\n- Mark the "
+        "reply that helped as the *accepted answer*, so the next person finds it.\n- Our theme this "
+        "quarter is **measuring non-cashable benefits**.",
+        ["welcome"],
+        [],
+        None,
+        60,
+        None,
+    ),
+    (
+        "benefits-realisation",
+        "david",
+        "question",
+        "Who owns benefits after the project closes?",
+        "Our project closes in March but most benefits land over the following two years. Who should "
+        "own tracking them, and how do you stop it being forgotten?",
+        ["ownership", "handover"],
+        [
+            (
+                "kate",
+                "We name a senior benefits owner in the business (not the PMO) at gateway 3, and "
+                "their objectives include the benefit. It's the only thing that has worked for us.",
+            ),
+        ],
+        None,
+        4,
+        None,
+    ),
+    (
+        "benefits-realisation",
+        "rosa",
+        "discussion",
+        "Which method do you use to map benefits?",
+        "We are reviewing our guidance. I'd love to know what people actually use day to day.",
+        ["methods"],
+        [
+            ("olivia", "Benefits dependency networks, every time."),
+            ("ben", "A simple logic model; the board understands it."),
+        ],
+        None,
+        9,
+        {
+            "question": "Which benefits mapping method do you use most?",
+            "options": ["Benefits dependency network", "Logic model", "Theory of change", "Something else"],
+            "votes": {"olivia": [0], "ben": [1], "chloe": [0], "maya": [2], "grace": [1], "priya": [0]},
+        },
+    ),
+    (
+        "benefits-realisation",
+        "sam",
+        "question",
+        "Is it worth measuring staff satisfaction as a benefit?",
+        "It feels soft. Has anyone had a board accept it?",
+        ["non-cashable"],
+        [],
+        None,
+        1,
+        None,
+    ),
+    (
+        "project-assurance",
+        "ben",
+        "question",
+        "Preparing for a gateway 0 review: what do reviewers look for first?",
+        "My programme has its first gateway 0 in six weeks. What do reviewers read first, and what "
+        "trips people up?",
+        ["gateway reviews"],
+        [
+            (
+                "noah",
+                "The strategic case and the governance diagram. If the SRO cannot explain who "
+                "decides what, that becomes the first recommendation.",
+            ),
+            (
+                "tom",
+                "Send the pack a week early and include your risk register as it really is, not a "
+                "polished version. Reviewers notice.",
+            ),
+        ],
+        0,
+        20,
+        None,
+    ),
+    (
+        "agile-in-government",
+        "kate",
+        "question",
+        "How do you reconcile sprint plans with a PRINCE2 stage plan?",
+        "Our board wants stage plans with dates; the team works in two-week sprints. How do others "
+        "present this without doing the plan twice?",
+        ["prince2", "planning"],
+        [
+            (
+                "isla",
+                "Plan stages as a fixed number of sprints with a goal each, and report progress "
+                "against the goal, not against tasks. Boards accept it once they see a burn-up.",
+            ),
+            ("jack", "We show a roadmap by quarter plus the sprint goals for the current stage only."),
+        ],
+        0,
+        15,
+        None,
+    ),
+    (
+        "agile-in-government",
+        "farid",
+        "discussion",
+        "Power BI dashboards for delivery teams: useful or noise?",
+        "We built a dashboard for every team and nobody looks at them. What has worked for you?",
+        ["reporting", "power bi"],
+        [
+            (
+                "jack",
+                "Honestly, most of these dashboards are a waste of everyone's time. Whoever built them "
+                "should have asked the teams first.",
+            ),
+            ("isla", "We retired ours and kept one chart per team: the burn-up. People look at that one."),
+        ],
+        None,
+        3,
+        None,
+    ),
+    (
+        "risk-management",
+        "peter",
+        "question",
+        "Monte Carlo schedule risk analysis on a small project: overkill?",
+        "Our project is about £2m. Is quantitative schedule risk analysis worth it at this size?",
+        ["monte carlo", "scheduling"],
+        [],
+        None,
+        2,
+        None,
+    ),
+    (
+        "pmo-leads",
+        "olivia",
+        "question",
+        "How many projects can one PMO officer realistically support?",
+        "We are asked to support 40 projects with three officers. What ratios do others work to?",
+        ["resourcing"],
+        [("farid", "We aim for 8 to 10 per officer, fewer for anything at gateway stage.")],
+        None,
+        6,
+        None,
+    ),
+]
+
+
+def seed(world):
+    people, communities = world["people"], world["communities"]
+    now = timezone.now()
+    for slug, author, kind, title, body, tags, replies, accepted, days_ago, poll in THREADS:
+        community = communities[slug]
+        if Thread.objects.filter(community=community, title=title).exists():
+            continue
+        start = now - datetime.timedelta(days=days_ago, hours=3)
+        poll_spec = None
+        if poll:
+            poll_spec = {"question": poll["question"], "options": poll["options"], "multiple": False}
+        thread = services.start_thread(
+            people[author], community, title=title, body=body, kind=kind, tags=tags, poll=poll_spec
+        )
+        posts = []
+        for reply_author, reply_body in replies:
+            try:
+                posts.append(services.post_reply(people[reply_author], thread, reply_body))
+            except services.ForumError:
+                continue
+        if accepted is not None and accepted < len(posts):
+            services.accept_answer(people[author], thread, posts[accepted])
+        for post in posts[:2]:
+            if post.author_id != people[author].pk:
+                services.toggle_helpful(people[author], post)
+        if poll:
+            for voter, choices in poll["votes"].items():
+                options = list(thread.poll.options.all())
+                services.vote(people[voter], thread.poll, [options[i].pk for i in choices])
+        _backdate(thread, start)
+    _flag_and_pin(people, communities)
+    return world
+
+
+def _backdate(thread, start):
+    """Spread a freshly seeded thread's posts over the days after `start`."""
+    posts = list(Post.objects.filter(thread=thread).order_by("number"))
+    when = start
+    for post in posts:
+        Post.objects.filter(pk=post.pk).update(created_at=when)
+        Activity.objects.filter(
+            Q(target_type="forums.post", target_id=post.pk)
+            | Q(target_type="forums.thread", target_id=thread.pk)
+        ).filter(created_at__gt=when).update(created_at=when)
+        when = min(when + datetime.timedelta(hours=7), timezone.now())
+    last = posts[-1]
+    Thread.objects.filter(pk=thread.pk).update(
+        created_at=start, last_post_at=when - datetime.timedelta(hours=7) if len(posts) > 1 else start,
+        last_post_author=last.author,
+    )  # fmt: skip
+
+
+def _flag_and_pin(people, communities):
+    welcome = Thread.objects.filter(title="Welcome! Start here: how this community works").first()
+    if welcome and not welcome.is_pinned:
+        services.set_pinned(people["priya"], welcome, True)
+        services.set_locked(people["priya"], welcome, True)
+    sat = Thread.objects.filter(title="Is it worth measuring staff satisfaction as a benefit?").first()
+    if sat and not sat.posts.filter(number=1, flag_count__gt=0).exists():
+        services.flag_post(
+            people["kate"], sat.posts.get(number=1), "off_topic", "Maybe belongs in the HR community?"
+        )
+    rude = Post.objects.filter(thread__title__startswith="Power BI dashboards", number=2).first()
+    if rude and not rude.flag_count:
+        services.flag_post(people["farid"], rude, "rude", "A bit harsh on the people who built them.")

@@ -1,0 +1,155 @@
+"""Reads shared by views, panels and feeds: access helpers that 404, search and similar threads."""
+
+import re
+
+from django.db import connection
+from django.db.models import Case, CharField, F, Q, Value, When
+from django.http import Http404
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from communities.policy import get_community_for
+
+from .models import Post, Thread
+
+
+def get_thread_for(user, slug, pk):
+    """Return (community, access, thread) or raise 404 if `user` may not see the thread."""
+    community, access = get_community_for(user, slug)
+    thread = (
+        Thread.objects.select_related("author", "accepted_post__author", "poll", "theme")
+        .filter(pk=pk, community=community)
+        .first()
+    )
+    if thread is None or not access.can_view_thread(thread):
+        raise Http404("No such discussion.")
+    thread.community = community
+    return community, access, thread
+
+
+def get_post_for(user, slug, pk):
+    """Return (community, access, post) for a post of a thread `user` may see, else 404."""
+    community, access = get_community_for(user, slug)
+    post = Post.objects.select_related("thread", "author").filter(pk=pk, community=community).first()
+    if post is None or not access.can_view_thread(post.thread):
+        raise Http404("No such post.")
+    if post.is_hidden and not access.can_see_hidden_posts:
+        raise Http404("No such post.")
+    post.community = post.thread.community = community
+    return community, access, post
+
+
+def threads_for_community(community, access):
+    threads = Thread.objects.filter(community=community)
+    if not access.can_see_hidden_posts:
+        threads = threads.filter(hidden_at__isnull=True)
+    return threads
+
+
+def is_postgres():
+    return connection.vendor == "postgresql"
+
+
+_WORD = re.compile(r"\w{3,}")
+_STOP = set(
+    "the and for you your how what with this that have has are was who does any can about from when "
+    "into our out why which there their them they will would should could".split()
+)
+
+
+def similar_threads(community, access, title, limit=5):
+    """Threads in the same community whose titles share words with `title` (never other communities)."""
+    words = [w for w in _WORD.findall((title or "").lower()) if w not in _STOP][:8]
+    if not words:
+        return []
+    threads = threads_for_community(community, access)
+    if is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+        vector = SearchVector("title", config="english")
+        return list(
+            threads.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0)
+            .order_by("-rank", "-last_post_at")
+            .only("pk", "title", "reply_count", "accepted_post", "community")[:limit]
+        )
+    match = Q()
+    for word in words:
+        match |= Q(title__icontains=word)
+    return list(threads.filter(match).order_by("-last_post_at")[:limit])
+
+
+def search_posts(user, q, *, community=None, tag="", solved=""):
+    """Posts `user` may read that match `q`, best first; on PostgreSQL each carries a
+    `headline` whose matches are wrapped in MARK_START/MARK_STOP (see snippet_parts).
+
+    Uses the same visibility rule as pages: Thread.objects.visible_to(user), no hidden or
+    deleted posts.
+    """
+    threads = Thread.objects.visible_to(user)
+    if community is not None:
+        threads = threads.filter(community=community)
+    if tag:
+        threads = threads.filter(Q(tags__slug=tag) | Q(tags__name__iexact=tag))
+    if solved == "yes":
+        threads = threads.filter(accepted_post__isnull=False)
+    elif solved == "no":
+        threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_post__isnull=True)
+    posts = (
+        Post.objects.shown()
+        .filter(thread__in=threads.values("pk"))
+        .select_related("thread", "community", "author")
+    )
+    # A thread's title counts for its opening post only, so a matching title brings up the
+    # question once rather than every reply under it.
+    if is_postgres():
+        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+
+        query = SearchQuery(q, search_type="websearch", config="english")
+        title = Case(When(number=1, then=F("thread__title")), default=Value(""), output_field=CharField())
+        vector = SearchVector(title, weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        return (
+            posts.annotate(document=vector)
+            .filter(document=query)
+            .annotate(
+                rank=SearchRank(vector, query),
+                headline=SearchHeadline(
+                    "body",
+                    query,
+                    config="english",
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=35,
+                    min_words=15,
+                    max_fragments=2,
+                ),
+            )  # fmt: skip
+            .order_by("-rank", "-created_at")
+        )
+    match = Q()
+    for word in q.split()[:8]:
+        match &= Q(body__icontains=word) | Q(number=1, thread__title__icontains=word)
+    return posts.filter(match).order_by("-created_at")
+
+
+# Private-use characters delimit highlighted words, so the snippet can be split into parts that
+# the template escapes one by one: user text is never marked safe.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
+
+def snippet_parts(post, length=40):
+    """[(text, highlighted)] for a search result, from the PostgreSQL headline or the post text."""
+    headline = getattr(post, "headline", None)
+    if not headline:
+        return [(Truncator(strip_tags(post.body_html)).words(length), False)]
+    parts = []
+    for chunk in headline.split(MARK_START):
+        marked, _, rest = chunk.rpartition(MARK_STOP)
+        if marked:
+            parts.append((marked, True))
+        if rest:
+            parts.append((rest, False))
+    return parts

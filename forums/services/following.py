@@ -1,0 +1,87 @@
+"""Watching threads and communities, read markers, who to notify, and recognition counts."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from communities.models import Membership
+
+from ..models import (
+    CommunityWatch,
+    Post,
+    ReadState,
+    Thread,
+    ThreadWatch,
+)
+
+
+def set_thread_watch(user, thread, watch):
+    if watch:
+        ThreadWatch.objects.get_or_create(thread=thread, user=user)
+    else:
+        ThreadWatch.objects.filter(thread=thread, user=user).delete()
+
+
+def set_community_watch(user, community, watch):
+    if watch:
+        CommunityWatch.objects.get_or_create(community=community, user=user)
+    else:
+        CommunityWatch.objects.filter(community=community, user=user).delete()
+
+
+def mark_read(user, thread, number, current=None):
+    """Move the member's read marker forward to post `number` (never backwards)."""
+    if not user.is_authenticated or (current is not None and current >= number):
+        return
+    updated = ReadState.objects.filter(thread=thread, user=user, last_read__lt=number).update(
+        last_read=number
+    )
+    if not updated and current is None:
+        try:
+            with transaction.atomic():
+                ReadState.objects.create(thread=thread, user=user, last_read=number)
+        except IntegrityError:
+            pass
+
+
+def _members_who_may_see(community, user_ids):
+    """The subset of user_ids who may read `community` now (closed: active members and staff)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True)
+    if not community.is_open:
+        users = users.filter(
+            Q(is_staff=True) | Q(memberships__community=community, memberships__state=Membership.State.ACTIVE)
+        )
+    return list(users.distinct())
+
+
+def reply_recipients(post):
+    """Watchers of the thread who may still read it, except the author of the reply."""
+    ids = ThreadWatch.objects.filter(thread_id=post.thread_id).exclude(user_id=post.author_id)
+    return _members_who_may_see(post.community, ids.values_list("user_id", flat=True))
+
+
+def new_thread_recipients(thread):
+    ids = CommunityWatch.objects.filter(community_id=thread.community_id).exclude(user_id=thread.author_id)
+    return _members_who_may_see(thread.community, ids.values_list("user_id", flat=True))
+
+
+def may_see(user, community):
+    return bool(_members_who_may_see(community, [user.pk]))
+
+
+def recognition_for(person, viewer):
+    """What `viewer` may see of `person`'s contribution: posts, helpful marks received and
+    accepted answers, counted only where `viewer` may read, so closed communities reveal
+    nothing (one query)."""
+    from django.db.models import Count, Sum
+
+    visible = Post.objects.shown().filter(
+        author=person, thread__in=Thread.objects.visible_to(viewer).values("pk")
+    )
+    totals = visible.aggregate(
+        posts=Count("pk"),
+        helpful=Sum("helpful_count"),
+        accepted=Count("pk", filter=Q(thread__accepted_post=F("pk"))),
+    )
+    return {key: value or 0 for key, value in totals.items()}

@@ -1,0 +1,368 @@
+"""Starting threads, replying, editing, deleting, accepting answers, helpful marks, polls;
+with the abuse limits and @mention matching they need."""
+
+import datetime
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.html import escape
+
+from communities import activity
+from communities.models import Membership, Theme
+from communities.policy import access_for
+from cop_platform.markdown import render_markdown, sanitise_html
+
+from .. import signals
+from ..models import (
+    Helpful,
+    Poll,
+    PollOption,
+    PollVote,
+    Post,
+    PostRevision,
+    ReadState,
+    Thread,
+    ThreadWatch,
+)
+from .errors import ForumError
+
+NEW_ACCOUNT_AGE = datetime.timedelta(hours=24)
+
+
+NEW_ACCOUNT_POSTS = 3
+
+
+NEW_ACCOUNT_MAX_LINKS = 2
+
+
+_LINK_RE = re.compile(r"(?:https?://|www\.|mailto:|ftp://)", re.IGNORECASE)
+
+
+def count_links(text):
+    return len(_LINK_RE.findall(text or ""))
+
+
+def is_new_account(user):
+    if user.date_joined and user.date_joined > timezone.now() - NEW_ACCOUNT_AGE:
+        return True
+    return Post.objects.filter(author=user).count() < NEW_ACCOUNT_POSTS
+
+
+def check_links(user, *texts):
+    """New accounts may include only a few links: the commonest shape of forum spam."""
+    links = sum(count_links(t) for t in texts)
+    if links > NEW_ACCOUNT_MAX_LINKS and is_new_account(user):
+        raise ForumError(
+            f"Welcome! New members can include up to {NEW_ACCOUNT_MAX_LINKS} links in a post, and this one "
+            f"has {links}. Please remove some links (your text is kept below); the limit lifts after your "
+            f"first {NEW_ACCOUNT_POSTS} posts."
+        )
+
+
+_MENTION_START = re.compile(r"(?<![\w.@])@(\w[\w'’-]*)")
+
+
+def find_mentions(text, community, exclude=None):
+    """Active members of `community` mentioned as "@Display Name" in `text` (two queries at most).
+
+    Only members are matched, so a mention never sends closed content to an outsider.
+    """
+    words = {w.lower() for w in _MENTION_START.findall(text or "")}
+    if not words:
+        return []
+    first_words = Q()
+    for word in list(words)[:30]:
+        first_words |= Q(user__display_name__istartswith=word)
+    memberships = (
+        Membership.objects.active()
+        .filter(community=community)
+        .filter(first_words)
+        .select_related("user")[:200]
+    )
+    found = []
+    for membership in memberships:
+        user = membership.user
+        if exclude is not None and user.pk == exclude.pk:
+            continue
+        if re.search(r"(?<![\w.@])@" + re.escape(user.display_name) + r"(?!\w)", text, re.IGNORECASE):
+            found.append(user)
+    return found
+
+
+def _md_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _render(body, mentioned=()):
+    """Markdown to sanitised HTML, with @mentions linked to the members' profiles."""
+    html = render_markdown(body)
+    for user in mentioned:
+        # Match the name as the renderer wrote it (it escapes & < > " but not apostrophes).
+        written = _md_escape(user.display_name)
+        link = f'<a href="{escape(user.get_absolute_url())}">@{escape(user.display_name)}</a>'
+        html = re.sub(
+            r"(?<![\w.@/])@" + re.escape(written) + r"(?!\w)", lambda _m, link=link: link, html, flags=re.I
+        )
+    return sanitise_html(html) if mentioned else html
+
+
+def _clean(text, what, limit=None):
+    text = (text or "").strip()
+    if not text:
+        raise ForumError(f"Please write a {what}.")
+    if limit and len(text) > limit:
+        raise ForumError(f"The {what} is too long: please keep it under {limit} characters.")
+    return text
+
+
+def _is_first_post(author, community):
+    return not Post.objects.filter(author=author, community=community).exists()
+
+
+def start_thread(
+    author, community, *, title, body, kind=Thread.Kind.QUESTION, tags=(), theme=None, poll=None
+):
+    """Open a thread with its first post. `poll` is None or a dict with question, options,
+    multiple and closes_at. Raises ForumError when the policy or the limits refuse."""
+    access = access_for(author, community)
+    if not access.can_post:
+        raise ForumError(f"Only members of {community.name} can start a discussion here.")
+    if kind not in Thread.Kind.values:
+        raise ForumError("Please choose whether this is a question, a discussion or an announcement.")
+    if kind == Thread.Kind.ANNOUNCEMENT and not access.can_post_announcement:
+        raise ForumError("Only facilitators can post announcements. Please choose question or discussion.")
+    title = _clean(title, "title", 200)
+    body = _clean(body, "message", 20000)
+    if theme is not None and theme.community_id != community.pk:
+        raise ForumError("That theme belongs to another community.")
+    check_links(author, title, body)
+    options = []
+    if poll:
+        options = [o.strip() for o in poll.get("options", []) if o.strip()]
+        if not (poll.get("question") or "").strip():
+            raise ForumError("Please write the poll question, or leave all the poll fields empty.")
+        if not 2 <= len(options) <= 10:
+            raise ForumError("A poll needs between 2 and 10 options, one per line.")
+        if len({o.lower() for o in options}) != len(options):
+            raise ForumError("Two poll options are the same; please make each option different.")
+        if poll.get("closes_at") and poll["closes_at"] <= timezone.now():
+            raise ForumError("The poll's closing date is in the past; please choose a later one.")
+    mentioned = find_mentions(body, community, exclude=author)
+    now = timezone.now()
+    with transaction.atomic():
+        first = _is_first_post(author, community)
+        thread = Thread.objects.create(
+            community=community,
+            theme=theme,
+            author=author,
+            title=title,
+            kind=kind,
+            created_at=now,
+            last_post_at=now,
+            last_post_author=author,
+            post_count=1,
+            is_first_post=first,
+        )
+        if tags:
+            thread.tags.set([t for t in tags if t])
+        Post.objects.create(
+            thread=thread,
+            community=community,
+            author=author,
+            number=1,
+            body=body,
+            body_html=_render(body, mentioned),
+            created_at=now,
+            is_first_post=first,
+        )
+        if options:
+            new_poll = Poll.objects.create(
+                thread=thread,
+                question=poll["question"].strip()[:200],
+                multiple=bool(poll.get("multiple")),
+                closes_at=poll.get("closes_at"),
+            )
+            PollOption.objects.bulk_create(
+                PollOption(poll=new_poll, text=text[:150], position=i) for i, text in enumerate(options)
+            )
+        ThreadWatch.objects.get_or_create(thread=thread, user=author)
+        ReadState.objects.create(thread=thread, user=author, last_read=1)
+        activity.record(
+            community, author, "thread.created", f"{author.name} asked: {title}"
+            if kind == Thread.Kind.QUESTION else f"{author.name} started: {title}",
+            url=thread.get_absolute_url(), target=thread,
+        )  # fmt: skip
+        signals.thread_created.send(sender=Thread, thread=thread, mentioned=mentioned)
+    return thread
+
+
+def _refresh_reply_count(thread):
+    count = Post.objects.shown().filter(thread=thread, number__gt=1).count()
+    Thread.objects.filter(pk=thread.pk).update(reply_count=count)
+    thread.reply_count = count
+
+
+def post_reply(author, thread, body, *, quoted=None):
+    """Add a reply; the author starts watching the thread. Refused on locked threads."""
+    community = thread.community
+    access = access_for(author, community)
+    if not access.can_view_thread(thread):
+        raise ForumError(f"Only members of {community.name} can reply here.")
+    if thread.is_locked and not access.can_moderate:
+        raise ForumError("This thread is locked: no new replies can be added.")
+    if not access.can_reply(thread):
+        raise ForumError(f"Only members of {community.name} can reply here.")
+    body = _clean(body, "reply", 20000)
+    check_links(author, body)
+    if quoted is not None and (quoted.thread_id != thread.pk or quoted.is_deleted or quoted.is_hidden):
+        quoted = None
+    mentioned = find_mentions(body, community, exclude=author)
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        if locked.is_locked and not access.can_moderate:
+            raise ForumError("This thread is locked: no new replies can be added.")
+        now = timezone.now()
+        number = locked.post_count + 1
+        post = Post.objects.create(
+            thread=thread,
+            community=community,
+            author=author,
+            number=number,
+            body=body,
+            body_html=_render(body, mentioned),
+            quoted=quoted,
+            created_at=now,
+            is_first_post=_is_first_post(author, community),
+        )
+        Thread.objects.filter(pk=thread.pk).update(
+            post_count=number, last_post_at=now, last_post_author=author, reply_count=F("reply_count") + 1
+        )
+        thread.post_count, thread.last_post_at, thread.last_post_author = number, now, author
+        thread.reply_count += 1
+        ThreadWatch.objects.get_or_create(thread=thread, user=author)
+        ReadState.objects.update_or_create(thread=thread, user=author, defaults={"last_read": number})
+        activity.record(
+            community, author, "post.created", f"{author.name} replied to {thread.title}",
+            url=post.get_absolute_url(), target=post,
+        )  # fmt: skip
+        signals.post_created.send(sender=Post, post=post, mentioned=mentioned)
+    return post
+
+
+@transaction.atomic
+def edit_post(editor, post, body, *, title=None):
+    """Change a post's text, keeping the previous version for facilitators to read."""
+    thread = post.thread
+    access = access_for(editor, post.community)
+    if not access.can_edit_post(post):
+        raise ForumError("You can only edit your own posts, and not once a thread is locked.")
+    body = _clean(body, "message", 20000)
+    if post.is_opening and title is not None:
+        title = _clean(title, "title", 200)
+    check_links(editor, body, title or "")
+    before = find_mentions(post.body, post.community, exclude=post.author)
+    mentioned = find_mentions(body, post.community, exclude=post.author)
+    PostRevision.objects.create(
+        post=post, body=post.body, title=thread.title if post.is_opening else "", editor=editor
+    )
+    post.body = body
+    post.body_html = _render(body, mentioned)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    if post.is_opening and title is not None and title != thread.title:
+        thread.title = title
+        thread.save(update_fields=["title"])
+    new = [u for u in mentioned if u.pk not in {b.pk for b in before}]
+    if new:
+        signals.post_mentioned.send(sender=Post, post=post, mentioned=new)
+    return post
+
+
+@transaction.atomic
+def delete_post(user, post):
+    """The author withdraws a reply; a placeholder keeps the thread's numbering readable."""
+    access = access_for(user, post.community)
+    if post.is_opening:
+        raise ForumError("The opening post cannot be deleted; you can edit it instead.")
+    if not access.can_delete_post(post):
+        raise ForumError("You can only delete your own posts.")
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["deleted_at"])
+    thread = post.thread
+    if thread.accepted_post_id == post.pk:
+        Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
+        thread.accepted_post = None
+    _refresh_reply_count(thread)
+    activity.withdraw(post)
+    return post
+
+
+@transaction.atomic
+def accept_answer(user, thread, post):
+    """Mark `post` as the answer to a question (or clear it when post is None)."""
+    access = access_for(user, thread.community)
+    if not access.can_accept_answer(thread):
+        raise ForumError("Only the person who asked, or a facilitator, can accept an answer.")
+    if post is not None:
+        if post.thread_id != thread.pk or post.is_opening:
+            raise ForumError("Please choose a reply in this thread as the answer.")
+        if post.is_deleted or post.is_hidden:
+            raise ForumError("That reply is no longer visible, so it cannot be the accepted answer.")
+    previous = thread.accepted_post_id
+    thread.accepted_post = post
+    thread.save(update_fields=["accepted_post"])
+    if post is not None and previous != post.pk:
+        activity.record(
+            thread.community, user, "answer.accepted",
+            f"{post.author.name if post.author else 'A member'}'s answer was accepted: {thread.title}",
+            url=post.get_absolute_url(), target=post,
+        )  # fmt: skip
+        signals.answer_accepted.send(sender=Thread, thread=thread, post=post, accepted_by=user)
+    return thread
+
+
+def toggle_helpful(user, post):
+    """Mark a post helpful, or take the mark back. One mark per member and post. Returns the new state."""
+    access = access_for(user, post.community)
+    if not access.can_mark_helpful(post):
+        raise ForumError("Members can mark other people's posts as helpful.")
+    with transaction.atomic():
+        deleted, _ = Helpful.objects.filter(post=post, user=user).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+            return False
+        try:
+            with transaction.atomic():
+                Helpful.objects.create(post=post, user=user)
+        except IntegrityError:
+            return True  # a double click raced us; the mark is there once
+        Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+        return True
+
+
+@transaction.atomic
+def vote(user, poll, option_ids):
+    """Record a member's vote; voting again replaces the earlier choice."""
+    thread = poll.thread
+    access = access_for(user, thread.community)
+    if poll.is_closed:
+        raise ForumError("This poll has closed; the results are final.")
+    if not access.can_vote(poll):
+        raise ForumError(f"Only members of {thread.community.name} can vote.")
+    options = list(PollOption.objects.select_for_update().filter(poll=poll, pk__in=option_ids))
+    if not options:
+        raise ForumError("Please choose an option before voting.")
+    if len(options) > 1 and not poll.multiple:
+        raise ForumError("This poll allows one choice only.")
+    previous = set(PollVote.objects.filter(poll=poll, user=user).values_list("option_id", flat=True))
+    chosen = {o.pk for o in options}
+    PollVote.objects.filter(poll=poll, user=user).exclude(option_id__in=chosen).delete()
+    PollOption.objects.filter(pk__in=previous - chosen).update(vote_count=F("vote_count") - 1)
+    PollVote.objects.bulk_create(PollVote(poll=poll, option_id=pk, user=user) for pk in chosen - previous)
+    PollOption.objects.filter(pk__in=chosen - previous).update(vote_count=F("vote_count") + 1)
+
+
+def themes_for(community):
+    return Theme.objects.filter(community=community).order_by("-starts_on")

@@ -1,0 +1,17 @@
+"""Events newsletters turns into notifications and e-mail; forums imports no receiver.
+
+Signals are sent inside the service's transaction, after the change is saved, so a receiver
+that enqueues a task must use `delay_on_commit`.
+"""
+
+from django.dispatch import Signal
+
+# thread: a new Thread (its opening post exists). Watchers of the community hear of it.
+thread_created = Signal()
+# post: a new reply; mentioned: list of users @mentioned in it (active members of the community,
+# never the author).
+post_created = Signal()
+# post: an existing post whose edit added @mentions; mentioned: only the newly mentioned users.
+post_mentioned = Signal()
+# thread, post: the accepted answer; accepted_by: who accepted it.
+answer_accepted = Signal()

@@ -1,0 +1,399 @@
+"""Thread lists and pages, starting threads, replying, following, polls; the home panel and theme section."""
+
+import math
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from communities import activity
+from communities.models import Community, Membership
+from communities.policy import get_community_for
+
+from .. import services
+from ..forms import ListFilterForm, ReplyForm, ThreadForm
+from ..models import (
+    POSTS_PER_PAGE,
+    THREADS_PER_PAGE,
+    CommunityWatch,
+    Helpful,
+    PollOption,
+    PollVote,
+    Post,
+    ReadState,
+    Thread,
+    ThreadWatch,
+)
+from ..queries import (
+    get_thread_for,
+    similar_threads,
+    threads_for_community,
+)
+from ..services import ForumError
+
+RATE_LIMITED = (
+    "You are posting very quickly. Please wait a few minutes and send it again; your text is kept below."
+)
+
+
+def _mark_unread(threads, user):
+    """Set `last_read` and `has_new` on each thread of a list page (one query)."""
+    threads = list(threads)
+    read = {}
+    if user.is_authenticated and threads:
+        read = dict(
+            ReadState.objects.filter(user=user, thread__in=[t.pk for t in threads]).values_list(
+                "thread_id", "last_read"
+            )
+        )
+    for thread in threads:
+        thread.last_read = read.get(thread.pk)
+        thread.has_new = thread.last_read is not None and thread.post_count > thread.last_read
+        thread.is_unseen = user.is_authenticated and thread.last_read is None
+    return threads
+
+
+def thread_list(request, slug):
+    community, access = get_community_for(request.user, slug)
+    form = ListFilterForm(request.GET or None)
+    threads = threads_for_community(community, access)
+    sort, kind, tag = "activity", "", ""
+    if form.is_valid():
+        sort = form.cleaned_data["sort"] or "activity"
+        kind, tag = form.cleaned_data["kind"], form.cleaned_data["tag"]
+    if kind:
+        threads = threads.filter(kind=kind)
+    if tag:
+        threads = threads.filter(Q(tags__slug=tag) | Q(tags__name__iexact=tag))
+    if sort == "newest":
+        threads = threads.order_by("-created_at", "-pk")
+    elif sort == "unanswered":
+        threads = threads.unanswered().order_by("-created_at", "-pk")
+    elif sort == "unsolved":
+        threads = threads.unsolved().order_by("-last_post_at", "-pk")
+    else:
+        threads = threads.order_by("-is_pinned", "-last_post_at", "-pk")
+    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _mark_unread(page.object_list, request.user)
+    watching = (
+        access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
+    )
+    first_posts = []
+    if access.can_moderate:
+        # Newcomers' first posts nobody has answered yet: the facilitator's most valuable minutes.
+        first_posts = list(
+            threads_for_community(community, access)
+            .filter(is_first_post=True, reply_count=0)
+            .select_related("author")
+            .order_by("created_at")[:5]
+        )
+    if access.is_member:
+        activity.note_presence(request, community)
+    return render(
+        request,
+        "forums/thread_list.html",
+        {
+            "community": community,
+            "access": access,
+            "page": page,
+            "form": form,
+            "sort": sort,
+            "kind": kind,
+            "tag": tag,
+            "sorts": ListFilterForm.SORTS,
+            "kinds": Thread.Kind.choices,
+            "watching": watching,
+            "first_posts": first_posts,
+        },
+    )
+
+
+def _page_links(current, last):
+    """Page numbers to link on a long thread: first, last and two either side; None marks a gap."""
+    wanted = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    links = []
+    for n in wanted:
+        if links and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links
+
+
+def _render_thread(request, community, access, thread, reply_form=None, status=200):
+    user = request.user
+    num_pages = max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    number = min(max(number, 1), num_pages)
+    first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
+    # Posts are numbered, so a page is a range of numbers: no COUNT(*) and no OFFSET scan.
+    posts = list(
+        Post.objects.filter(thread=thread, number__range=(first, last)).select_related(
+            "author", "quoted__author"
+        )
+    )
+    for post in posts:
+        post.thread = thread
+        post.community = community
+        if post.quoted_id:
+            post.quoted.community = community
+    read_state = None
+    helpful_ids = set()
+    watching = False
+    if user.is_authenticated:
+        read_state = ReadState.objects.filter(thread=thread, user=user).first()
+        helpful_ids = set(
+            Helpful.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list(
+                "post_id", flat=True
+            )
+        )
+        watching = ThreadWatch.objects.filter(thread=thread, user=user).exists()
+    last_read = read_state.last_read if read_state else 0
+    for post in posts:
+        post.is_new = user.is_authenticated and post.number > last_read and post.author_id != user.pk
+        post.marked_helpful = post.pk in helpful_ids
+        post.can_edit = access.can_edit_post(post)
+        post.can_delete = access.can_delete_post(post)
+        post.can_flag = access.can_flag(post)
+        post.can_mark_helpful = access.can_mark_helpful(post)
+        post.is_accepted = post.pk == thread.accepted_post_id
+    poll = thread.poll if hasattr(thread, "poll") else None
+    poll_context = None
+    if poll is not None:
+        options = list(PollOption.objects.filter(poll=poll))
+        my_votes = set()
+        if user.is_authenticated:
+            my_votes = set(PollVote.objects.filter(poll=poll, user=user).values_list("option_id", flat=True))
+        total = sum(o.vote_count for o in options)
+        for option in options:
+            option.percent = round(100 * option.vote_count / total) if total else 0
+            option.chosen = option.pk in my_votes
+        poll_context = {
+            "poll": poll,
+            "options": options,
+            "total": total,
+            "show_results": bool(my_votes) or poll.is_closed or not access.can_vote(poll),
+            "can_vote": access.can_vote(poll),
+            "voted": bool(my_votes),
+        }
+    accepted = None
+    if thread.accepted_post_id and number == 1:
+        accepted = thread.accepted_post
+        accepted.thread, accepted.community = thread, community
+        if accepted.is_hidden or accepted.is_deleted:
+            accepted = None
+    if reply_form is None and access.can_reply(thread):
+        initial = {}
+        quote = request.GET.get("quote")
+        if quote and quote.isdigit():
+            quoted = (
+                Post.objects.shown().filter(thread=thread, pk=int(quote)).select_related("author").first()
+            )
+            if quoted is not None:
+                lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
+                name = quoted.author.name if quoted.author else "A member"
+                initial = {"body": f"{name} wrote:\n\n{lines}\n\n", "quote": quoted.pk}
+        reply_form = ReplyForm(initial=initial)
+    if posts and user.is_authenticated:
+        services.mark_read(
+            user, thread, posts[-1].number, current=read_state.last_read if read_state else None
+        )
+    if access.is_member:
+        activity.note_presence(request, community)
+    return render(
+        request,
+        "forums/thread_detail.html",
+        {
+            "community": community,
+            "access": access,
+            "thread": thread,
+            "posts": posts,
+            "accepted": accepted,
+            "page_number": number,
+            "num_pages": num_pages,
+            "page_range": _page_links(number, num_pages),
+            "reply_form": reply_form,
+            "watching": watching,
+            "poll": poll_context,
+            "can_reply": access.can_reply(thread),
+            "can_accept": access.can_accept_answer(thread),
+            "tags": list(thread.tags.all()),
+        },
+        status=status,
+    )
+
+
+def thread_detail(request, slug, pk):
+    try:
+        community, access, thread = get_thread_for(request.user, slug, pk)
+    except Http404:
+        # A thread that moved to another community the reader may see: follow it there.
+        moved = Thread.objects.visible_to(request.user).filter(pk=pk).select_related("community").first()
+        if moved is not None and moved.community.slug != slug:
+            return redirect(moved)
+        raise
+    if "unread" in request.GET and request.user.is_authenticated:
+        state = ReadState.objects.filter(thread=thread, user=request.user).first()
+        target = min((state.last_read if state else 0) + 1, thread.post_count)
+        page = (target - 1) // POSTS_PER_PAGE + 1
+        query = f"?page={page}" if page > 1 else ""
+        return redirect(f"{reverse('forums:thread_detail', args=[slug, pk])}{query}#post-{target}")
+    return _render_thread(request, community, access, thread)
+
+
+@login_required
+@ratelimit(key="user", rate="8/h", method="POST", block=False)
+def thread_create(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_post:
+        raise Http404
+    initial = {"theme": request.GET.get("theme")} if request.GET.get("theme", "").isdigit() else {}
+    form = ThreadForm(request.POST or None, community=community, access=access, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if getattr(request, "limited", False):
+            form.add_error(None, RATE_LIMITED)
+        else:
+            try:
+                thread = services.start_thread(
+                    request.user,
+                    community,
+                    title=data["title"],
+                    body=data["body"],
+                    kind=data["kind"],
+                    tags=data["tags"],
+                    theme=data.get("theme"),
+                    poll=data["poll"],
+                )
+            except ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your post is live. You'll be notified when someone replies.")
+                return redirect(thread)
+    return render(
+        request, "forums/thread_form.html", {"community": community, "access": access, "form": form}
+    )
+
+
+def similar(request, slug):
+    """Threads like the title being typed on the new-thread form (a fragment for fetch())."""
+    community, access = get_community_for(request.user, slug)
+    threads = similar_threads(community, access, request.GET.get("title", "")[:200])
+    return render(request, "forums/_similar.html", {"community": community, "similar": threads})
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/h", method="POST", block=False)
+def reply(request, slug, pk):
+    community, access, thread = get_thread_for(request.user, slug, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        if getattr(request, "limited", False):
+            form.add_error(None, RATE_LIMITED)
+        else:
+            quoted = None
+            if form.cleaned_data.get("quote"):
+                quoted = Post.objects.filter(thread=thread, pk=form.cleaned_data["quote"]).first()
+            try:
+                post = services.post_reply(request.user, thread, form.cleaned_data["body"], quoted=quoted)
+            except ForumError as error:
+                form.add_error("body", str(error))
+            else:
+                messages.success(request, "Thank you! Your reply is posted.")
+                return redirect(post.get_absolute_url())
+    messages.error(request, "Your reply was not posted: please see the message below the form.")
+    return _render_thread(request, community, access, thread, reply_form=form, status=400)
+
+
+@login_required
+@require_POST
+def watch_thread(request, slug, pk):
+    community, access, thread = get_thread_for(request.user, slug, pk)
+    watch = request.POST.get("watch") == "1"
+    services.set_thread_watch(request.user, thread, watch)
+    messages.success(
+        request,
+        "You'll be notified of new replies." if watch else "You won't be notified of replies any more.",
+    )
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def watch_community(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not access.can_watch:
+        raise Http404
+    watch = request.POST.get("watch") == "1"
+    services.set_community_watch(request.user, community, watch)
+    messages.success(
+        request,
+        f"You'll be notified of every new discussion in {community.name}."
+        if watch
+        else f"You won't be notified of new discussions in {community.name} any more.",
+    )
+    return redirect("forums:thread_list", slug=slug)
+
+
+@login_required
+@require_POST
+def poll_vote(request, slug, pk):
+    community, access, thread = get_thread_for(request.user, slug, pk)
+    poll = thread.poll if hasattr(thread, "poll") else None
+    if poll is None:
+        raise Http404
+    poll.thread = thread
+    ids = [int(v) for v in request.POST.getlist("option") if v.isdigit()]
+    try:
+        services.vote(request.user, poll, ids)
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Thank you for voting.")
+    return redirect(f"{thread.get_absolute_url()}#poll")
+
+
+@login_required
+def my_questions(request):
+    """Unanswered and unsolved questions across the member's communities."""
+    show = request.GET.get("show", "unanswered")
+    mine = Community.objects.filter(
+        memberships__user=request.user, memberships__state=Membership.State.ACTIVE
+    ).values("pk")
+    threads = Thread.objects.visible_to(request.user).filter(community__in=mine)
+    if show == "unsolved":
+        threads = threads.unsolved().order_by("-last_post_at", "-pk")
+    else:
+        show = "unanswered"
+        threads = threads.unanswered().order_by("-created_at", "-pk")
+    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _mark_unread(page.object_list, request.user)
+    return render(request, "forums/my_questions.html", {"page": page, "show": show, "show_community": True})
+
+
+def home_panel(request, community, access):
+    """Recent and unanswered threads for the community home page (two queries)."""
+    threads = threads_for_community(community, access).select_related("author", "last_post_author")
+    recent = list(threads.order_by("-last_post_at", "-pk")[:5])
+    unanswered = list(threads.unanswered().order_by("-created_at", "-pk")[:5])
+    return {"recent_threads": recent, "unanswered_threads": unanswered}
+
+
+def theme_section(request, theme, access):
+    """Threads attached to a theme (one query)."""
+    threads = list(
+        threads_for_community(theme.community, access)
+        .filter(theme=theme)
+        .select_related("author", "community")
+        .order_by("-last_post_at")[:20]
+    )
+    return {"theme_threads": threads, "theme": theme}

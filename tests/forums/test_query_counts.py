@@ -1,0 +1,134 @@
+"""Pages cost the same number of queries whatever the size of the thread or the community."""
+
+import pytest
+from django.urls import reverse
+
+from .helpers import bulk_thread_with_posts, bulk_threads
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, url):
+    # Warm the session (presence is noted once a day per session) so both runs do the same work.
+    client.get(url)
+    return url
+
+
+@pytest.mark.parametrize("n_posts", [50, 1000])
+def test_thread_page_query_count_does_not_grow_with_posts(
+    login, member, community, django_assert_num_queries, n_posts
+):
+    t = bulk_thread_with_posts(community, member, n_posts)
+    client = login(member)
+    url = _get(client, reverse("forums:thread_detail", args=[community.slug, t.pk]) + "?page=2")
+    # 1 session, 2 user, 3 community, 4 membership, 5 thread (+ author, accepted answer, poll, theme),
+    # 6 posts of the page (by number range, + authors, quoted), 7 read state, 8 my helpful marks,
+    # 9 watching?, 10 tags, 11 sidebar communities, 12 unread notifications
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Post 26" in response.content.decode()
+
+
+@pytest.mark.parametrize("n_threads", [20, 5000])
+def test_thread_list_query_count_does_not_grow_with_threads(
+    login, member, community, django_assert_num_queries, n_threads
+):
+    bulk_threads(community, member, n_threads)
+    client = login(member)
+    url = _get(client, reverse("forums:thread_list", args=[community.slug]))
+    # 1 session, 2 user, 3 community, 4 membership, 5 count, 6 page of threads (+ authors, community),
+    # 7 their tags, 8 read states for the page, 9 following the community?, 10 sidebar communities,
+    # 11 unread notifications
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('<li class="thread-row') == 20
+
+
+@pytest.mark.parametrize("n_threads", [20, 5000])
+def test_facilitator_thread_list_query_count_is_constant(
+    login, facilitator, community, django_assert_num_queries, n_threads
+):
+    bulk_threads(community, facilitator, n_threads)
+    client = login(facilitator)
+    url = _get(client, reverse("forums:thread_list", args=[community.slug]))
+    # as above, plus 12 first posts awaiting a reply
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n_threads", [3, 300])
+def test_community_home_panel_costs_two_queries(
+    login, member, community, django_assert_num_queries, n_threads
+):
+    bulk_threads(community, member, n_threads)
+    client = login(member)
+    url = _get(client, reverse("communities:home", args=[community.slug]))
+    # the community home page's own 10 queries (session, user, community, membership,
+    # facilitators, counts, recent activity, tags, sidebar, notifications) + 2 for discussions
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def _flagged(community, facilitator, n):
+    from forums import services
+    from tests.factories import member_of
+
+    from .helpers import thread as make_thread
+
+    flagger = member_of(community)
+    t = make_thread(facilitator, community)
+    services.set_pinned(facilitator, t, True)
+    for i in range(n):
+        post = services.post_reply(facilitator, t, f"Reply {i}")
+        services.flag_post(flagger, post, "spam")
+        if i % 2:
+            services.hide_post(facilitator, post)
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_flag_queue_and_moderation_log_query_counts(
+    login, facilitator, community, django_assert_num_queries, n
+):
+    _flagged(community, facilitator, n)
+    client = login(facilitator)
+    url = _get(client, reverse("forums:flags", args=[community.slug]))
+    # 1 session, 2 user, 3 community, 4 membership, 5 count, 6 flagged posts (+ thread, author),
+    # 7 their flags, 8 flaggers, 9 sidebar, 10 notifications
+    with django_assert_num_queries(10):
+        assert client.get(url).status_code == 200
+    url = _get(client, reverse("forums:moderation_log", args=[community.slug]))
+    # 1 session, 2 user, 3 community, 4 membership, 5 count, 6 actions (+ actor, thread, post),
+    # 7 sidebar, 8 notifications
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("n_threads", [2, 60])
+def test_my_questions_and_search_query_counts(login, member, community, django_assert_num_queries, n_threads):
+    bulk_threads(community, member, n_threads)
+    from forums.models import Post, Thread
+
+    Post.objects.bulk_create(
+        Post(
+            thread=t,
+            community=community,
+            author=member,
+            number=1,
+            body="Searchable text",
+            body_html="<p>Searchable text</p>",
+        )
+        for t in Thread.objects.all()
+    )
+    client = login(member)
+    url = _get(client, reverse("forums:my_questions"))
+    # 1 session, 2 user, 3 count, 4 threads (+ authors, community), 5 tags, 6 read states,
+    # 7 sidebar, 8 notifications
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+    url = _get(client, reverse("forums:search_all") + "?q=searchable")
+    # 1 session, 2 user, 3 count, 4 results (+ thread, community, author), 5 communities for the
+    # filter, 6 sidebar, 7 notifications
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
