@@ -164,13 +164,13 @@ def mark_viewer_state(communities, user):
     return communities
 
 
-def get_in_community(user, slug, queryset, **lookup):
+def get_in_community(user, community_slug, queryset, /, **lookup):
     """(community, access, obj) for a page about one thing in a community, or 404.
 
     The community is checked first with the same rule as its home page, then the object is
     looked up inside it, so nothing of a closed community answers a non-member.
     """
-    community, access = get_community_for(user, slug)
+    community, access = get_community_for(user, community_slug)
     obj = queryset.filter(community=community, **lookup).first()
     if obj is None:
         raise Http404("Not found.")

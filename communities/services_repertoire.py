@@ -300,6 +300,8 @@ def create_theme(user, community, *, title, starts_on, ends_on, description=""):
             description=description, starts_on=starts_on, ends_on=ends_on, created_by=user,
         )  # fmt: skip
         theme.community = community
+        if ends_on < timezone.localdate():
+            return theme  # recording a past theme for the archive is not news
         activity.record(
             community, user, "theme.started",
             f"New theme: {theme.title} ({starts_on:%-d %b} to {ends_on:%-d %b %Y})",
