@@ -1,6 +1,7 @@
 """The document repository: toolkits, templates and presentations, each with every version kept."""
 
 import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -117,6 +118,11 @@ class DocumentVersion(models.Model):
 
     def __str__(self):
         return f"{self.document} v{self.number}"
+
+    @property
+    def badge(self):
+        """A short file-type mark for lists: PDF, DOCX, CSV..."""
+        return PurePath(self.original_name).suffix[1:5].upper() or "FILE"
 
     def get_download_url(self):
         return reverse(
