@@ -161,7 +161,10 @@ def detect(name, fileobj):
     else:
         filetype = _sniff_text(fileobj)
         if filetype is None:
-            raise UploadRefused(f"This kind of file cannot be shared here. Accepted: {HELP_TEXT}")
+            raise UploadRefused(
+                f"This kind of file cannot be shared here. Accepted: {HELP_TEXT} Text and CSV files must be saved "
+                "as UTF-8."
+            )
         filetype = {e: t for t in (TEXT, CSV, MARKDOWN) for e in t.extensions}.get(ext, TEXT)
     if ext not in filetype.extensions:
         shown = ext or "no extension"
