@@ -390,6 +390,9 @@ def seed_repertoire(people, communities):
             "- Baselines are the step most often skipped.\n\n## Actions\n\n- Chloe to share the profile template "
             "(done: see the library).\n- Priya to run a theme on benefits after go-live.",
         )  # fmt: skip
+        Meeting.objects.filter(pk=meetup.pk).update(notes_posted_at=met + datetime.timedelta(days=1))
+        for local in ("chloe", "maya", "grace", "kate", "olivia"):
+            Rsvp.objects.get_or_create(meeting=meetup, user=people[local], defaults={"response": "going"})
         soon = (now + datetime.timedelta(days=9)).replace(hour=13, minute=0, second=0, microsecond=0)
         webinar = repertoire.schedule_meeting(
             priya, benefits, title="Theme webinar: who owns benefits after go-live?",

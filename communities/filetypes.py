@@ -178,6 +178,8 @@ def detect(name, fileobj):
 def human_size(size):
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            if unit == "bytes":
+                return f"{size:.0f} bytes"
+            return f"{size:.1f}".removesuffix(".0") + f" {unit}"
         size /= 1024
     return ""
