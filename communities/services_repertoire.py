@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -148,6 +149,20 @@ def update_document(user, document, **fields):
     return document
 
 
+def delete_document(user, document):
+    """Remove a document and every version's file. Its uploader or a facilitator may do it."""
+    if not access_for(user, document.community).can_edit_document(document):
+        raise CommunityError("Only the person who shared this document or a facilitator can delete it.")
+    names = list(document.versions.values_list("file", flat=True))
+    with transaction.atomic():
+        activity.withdraw(document)
+        Document.objects.filter(pk=document.pk).update(current_version=None)
+        document.delete()
+        storage = DocumentVersion._meta.get_field("file").storage
+        # Files go only once the rows are gone for good; a rolled-back delete keeps them.
+        transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+
+
 def count_download(version):
     """Count one download of a version and of its document; safe under concurrent downloads."""
     DocumentVersion.objects.filter(pk=version.pk).update(download_count=F("download_count") + 1)
@@ -184,7 +199,7 @@ def add_link(user, community, *, title, url, description="", tags=()):
             link.tags.set(list(tags))
         activity.record(
             community, user, "link.added", f"{user.name} added a link: {link.title}",
-            url=f"{community.get_absolute_url()}links/", target=link,
+            url=reverse("communities:links", args=[community.slug]), target=link,
         )  # fmt: skip
     return link
 
@@ -263,7 +278,7 @@ def feature_article(user, community, *, month, title, introduction, url="", docu
         ) from error
     activity.record(
         community, user, "article.featured", f"Article of the month for {month:%B %Y}: {article.title}",
-        url=f"{community.get_absolute_url()}articles/", target=article,
+        url=reverse("communities:articles", args=[community.slug]), target=article,
     )  # fmt: skip
     return article
 
@@ -368,6 +383,29 @@ def schedule_meeting(user, community, *, title, starts_at, ends_at, place="", on
             f"Meeting on {timezone.localtime(starts_at):%-d %B}: {meeting.title}",
             url=meeting.get_absolute_url(), target=meeting,
         )  # fmt: skip
+    return meeting
+
+
+def update_meeting(
+    user, meeting, *, title, starts_at, ends_at, place="", online_url="", agenda="", theme=None
+):
+    """Change a meeting's details (those who answered keep their answers)."""
+    if not access_for(user, meeting.community).can_post_meeting_notes(meeting):
+        raise CommunityError("Only facilitators and the meeting's organiser can change it.")
+    if ends_at <= starts_at:
+        raise CommunityError("The meeting must end after it starts.")
+    if not place.strip() and not online_url:
+        raise CommunityError("Please say where the meeting is: a place, an online link, or both.")
+    if theme is not None and theme.community_id != meeting.community_id:
+        raise CommunityError("That theme belongs to another community.")
+    meeting.title, meeting.starts_at, meeting.ends_at = title.strip(), starts_at, ends_at
+    meeting.place, meeting.online_url, meeting.agenda, meeting.theme = (
+        place.strip(),
+        online_url,
+        agenda,
+        theme,
+    )
+    meeting.save(update_fields=["title", "starts_at", "ends_at", "place", "online_url", "agenda", "theme"])
     return meeting
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/library/upload/", views_library.document_upload, name="document_upload"),
     path("<slug:slug>/library/<int:pk>/", views_library.document_detail, name="document_detail"),
     path("<slug:slug>/library/<int:pk>/edit/", views_library.document_edit, name="document_edit"),
+    path("<slug:slug>/library/<int:pk>/delete/", views_library.document_delete, name="document_delete"),
     path(
         "<slug:slug>/library/<int:pk>/versions/new/",
         views_library.document_new_version,
@@ -47,6 +48,7 @@ urlpatterns = [
     path("<slug:slug>/meetings/", views_meetings.meetings, name="meetings"),
     path("<slug:slug>/meetings/new/", views_meetings.meeting_create, name="meeting_create"),
     path("<slug:slug>/meetings/<int:pk>/", views_meetings.meeting_detail, name="meeting_detail"),
+    path("<slug:slug>/meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting_edit"),
     path("<slug:slug>/meetings/<int:pk>/rsvp/", views_meetings.meeting_rsvp, name="meeting_rsvp"),
     path("<slug:slug>/meetings/<int:pk>/notes/", views_meetings.meeting_notes, name="meeting_notes"),
     path("<slug:slug>/meetings/<int:pk>/meeting.ics", views_meetings.meeting_ics, name="meeting_ics"),

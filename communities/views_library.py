@@ -165,6 +165,17 @@ def document_edit(request, slug, pk):
     )
 
 
+@login_required
+@require_POST
+def document_delete(request, slug, pk):
+    community, access, document = get_in_community(request.user, slug, Document.objects.all(), pk=pk)
+    if not access.can_edit_document(document):
+        raise Http404
+    services.delete_document(request.user, document)
+    messages.success(request, f"“{document.title}” and all its versions were deleted.")
+    return redirect("communities:library", slug=community.slug)
+
+
 # --- links --------------------------------------------------------------------------------
 
 

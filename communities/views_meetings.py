@@ -78,6 +78,27 @@ def meeting_create(request, slug):
 
 
 @login_required
+def meeting_edit(request, slug, pk):
+    community, access, meeting = get_in_community(request.user, slug, Meeting.objects.all(), pk=pk)
+    if not access.can_post_meeting_notes(meeting):
+        raise Http404
+    form = MeetingForm(request.POST or None, instance=meeting, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_meeting(request.user, meeting, **form.cleaned_data)
+        except CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The meeting is updated.")
+            return redirect(meeting)
+    return render(
+        request,
+        "communities/meeting_form.html",
+        {"community": community, "access": access, "form": form, "meeting": meeting},
+    )
+
+
+@login_required
 @require_POST
 def meeting_rsvp(request, slug, pk):
     community, access, meeting = get_in_community(request.user, slug, Meeting.objects.all(), pk=pk)

@@ -307,3 +307,30 @@ def test_others_cannot_edit_a_document(login, core_member, member, community):
     assert login(core_member).post(url, {"title": "Mine now", "kind": "guide"}).status_code == 404
     document.refresh_from_db()
     assert document.title == "Benefits toolkit"
+
+
+def test_facilitator_deletes_a_document_with_every_version_file(
+    login,
+    member,
+    core_member,
+    facilitator,
+    community,
+    media_root,  # noqa: F811 - the fixture imported above
+    on_commit,
+):
+    from communities import services_repertoire as services
+
+    document = upload(member, community)
+    services.add_version(member, document, upload=pdf_file(lines=["v2"]))
+    url = reverse("communities:document_delete", args=[community.slug, document.pk])
+    stored = sorted(p.name for p in (media_root / "repository").rglob("*") if p.is_file())
+    assert len(stored) == 2
+
+    assert login(core_member).post(url).status_code == 404
+    with on_commit:
+        response = login(facilitator).post(url, follow=True)
+
+    assert "“Benefits toolkit” and all its versions were deleted." in text(response)
+    assert not Document.objects.exists() and not DocumentVersion.objects.exists()
+    assert [p for p in (media_root / "repository").rglob("*") if p.is_file()] == []
+    assert Activity.objects.get(verb="document.uploaded").withdrawn_at is not None

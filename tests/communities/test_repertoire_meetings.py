@@ -181,3 +181,23 @@ def test_meeting_page_query_count_is_constant(
     services.rsvp(facilitator, meeting, "going")
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_organiser_edits_a_meeting_and_answers_are_kept(login, member, facilitator, community):
+    meeting = _meeting(facilitator, community)
+    services.rsvp(member, meeting, "going")
+    url = reverse("communities:meeting_edit", args=[community.slug, meeting.pk])
+
+    assert login(member).get(url).status_code == 404
+    response = login(facilitator).post(
+        url,
+        {"title": "Moved workshop", "starts_at": "2026-12-03T09:30", "ends_at": "2026-12-03T11:00",
+         "place": "Bradford", "online_url": "", "agenda": ""},
+        follow=True,
+    )  # fmt: skip
+
+    assert "The meeting is updated." in text(response)
+    meeting.refresh_from_db()
+    assert (meeting.title, meeting.place) == ("Moved workshop", "Bradford")
+    assert meeting.starts_at == datetime.datetime(2026, 12, 3, 9, 30, tzinfo=datetime.UTC)
+    assert Rsvp.objects.filter(meeting=meeting, user=member, response="going").exists()
