@@ -334,3 +334,22 @@ def test_facilitator_deletes_a_document_with_every_version_file(
     assert not Document.objects.exists() and not DocumentVersion.objects.exists()
     assert [p for p in (media_root / "repository").rglob("*") if p.is_file()] == []
     assert Activity.objects.get(verb="document.uploaded").withdrawn_at is not None
+
+
+def test_on_postgresql_search_matches_word_forms_in_any_order(member, community, on_commit):
+    from django.db import connection
+
+    from communities.search import search_repertoire
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text search is PostgreSQL only; SQLite uses containment")
+    with on_commit:
+        upload(
+            member,
+            community,
+            title="Toolkit",
+            file=pdf_file(lines=["Owners of the benefits sign the reviews"]),
+        )
+
+    assert [d.title for d in search_repertoire(member, "benefit owner reviewing").documents] == ["Toolkit"]
+    assert search_repertoire(member, "unrelated words").documents == []
