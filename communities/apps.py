@@ -33,7 +33,8 @@ class CommunitiesConfig(AppConfig):
         )  # fmt: skip
         register_tab(
             Tab("Meetings", "communities:meetings", order=50,
-                also_current=("communities:meeting_detail", "communities:meeting_create", "communities:meeting_notes"))
+                also_current=("communities:meeting_detail", "communities:meeting_create", "communities:meeting_notes",
+                              "communities:meeting_edit"))
         )  # fmt: skip
         register_tab(
             Tab(

@@ -251,3 +251,19 @@ def test_article_with_javascript_link_is_refused(login, facilitator, community):
     )
     assert "Links starting with “javascript:” are not allowed." in text(response)
     assert not Article.objects.exists()
+
+
+def test_repertoire_tabs_show_on_community_pages_and_mark_the_current_one(login, member, community):
+    page = login(member).get(reverse("communities:links", args=[community.slug])).content.decode()
+
+    for label, name in [
+        ("Library", "library"),
+        ("Themes", "themes"),
+        ("Meetings", "meetings"),
+        ("Jobs", "jobs"),
+    ]:
+        assert f'href="{reverse(f"communities:{name}", args=[community.slug])}"' in page, label
+    assert (
+        f'<a href="{reverse("communities:library", args=[community.slug])}" aria-current="page">Library</a>'
+        in page
+    )
