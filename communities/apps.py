@@ -25,7 +25,8 @@ class CommunitiesConfig(AppConfig):
 
         library = ("communities:document_detail", "communities:document_upload", "communities:document_edit",
                    "communities:document_new_version", "communities:links", "communities:link_add",
-                   "communities:repertoire_search", "communities:articles", "communities:article_feature")  # fmt: skip
+                   "communities:repertoire_search", "communities:articles", "communities:article_feature",
+                   "communities:article_edit")  # fmt: skip
         register_tab(Tab("Library", "communities:library", order=30, also_current=library))
         register_tab(
             Tab("Themes", "communities:themes", order=40,

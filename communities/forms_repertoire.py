@@ -178,7 +178,10 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = _month_choices()
+        choices = _month_choices()
+        if self.instance.pk and self.instance.month.isoformat() not in dict(choices):
+            choices.insert(0, (self.instance.month.isoformat(), f"{self.instance.month:%B %Y}"))
+        self.fields["month"].choices = choices
         self.fields["month"].initial = timezone.localdate().replace(day=1).isoformat()
         self.fields["document"].queryset = Document.objects.filter(community=community).order_by("title")
         self.fields["document"].empty_label = "No document (use the web address)"

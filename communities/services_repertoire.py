@@ -283,6 +283,33 @@ def feature_article(user, community, *, month, title, introduction, url="", docu
     return article
 
 
+def update_article(user, article, *, month, title, introduction, url="", document=None):
+    if not access_for(user, article.community).can_feature_article:
+        raise CommunityError("Only facilitators can change the article of the month.")
+    if not url and document is None:
+        raise CommunityError("Please give the article's web address or choose a document from the library.")
+    if document is not None and document.community_id != article.community_id:
+        raise CommunityError("That document belongs to another community.")
+    month = month.replace(day=1)
+    article.month, article.title, article.url = month, title.strip(), url
+    article.document, article.introduction = document, introduction
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError as error:
+        raise CommunityError(
+            f"There is already an article of the month for {month:%B %Y}. Choose another month."
+        ) from error
+    return article
+
+
+def remove_article(user, article):
+    if not access_for(user, article.community).can_feature_article:
+        raise CommunityError("Only facilitators can remove an article of the month.")
+    activity.withdraw(article)
+    article.delete()
+
+
 # --- themes -------------------------------------------------------------------------------
 
 

@@ -144,18 +144,26 @@ def articles(request, slug):
 
 
 @login_required
-def article_feature(request, slug):
+def article_feature(request, slug, pk=None):
+    """Feature an article of the month, or (with pk) change one."""
     community, access = get_community_for(request.user, slug)
     if not access.can_feature_article:
         raise Http404
-    form = ArticleForm(request.POST or None, community=community)
+    article = None
+    if pk is not None:
+        article = Article.objects.filter(community=community, pk=pk).first()
+        if article is None:
+            raise Http404
+    initial = {"month": article.month.isoformat()} if article else None
+    form = ArticleForm(request.POST or None, instance=article, initial=initial, community=community)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {k: data[k] for k in ("month", "title", "introduction", "url", "document")}
         try:
-            services.feature_article(
-                request.user, community, month=data["month"], title=data["title"],
-                introduction=data["introduction"], url=data["url"], document=data["document"],
-            )  # fmt: skip
+            if article is None:
+                services.feature_article(request.user, community, **fields)
+            else:
+                services.update_article(request.user, article, **fields)
         except CommunityError as error:
             form.add_error("month", str(error))
         else:
@@ -164,5 +172,18 @@ def article_feature(request, slug):
             )
             return redirect("communities:articles", slug=community.slug)
     return render(
-        request, "communities/article_form.html", {"community": community, "access": access, "form": form}
+        request,
+        "communities/article_form.html",
+        {"community": community, "access": access, "form": form, "article": article},
     )
+
+
+@login_required
+@require_POST
+def article_remove(request, slug, pk):
+    community, access, article = get_in_community(request.user, slug, Article.objects.all(), pk=pk)
+    if not access.can_feature_article:
+        raise Http404
+    services.remove_article(request.user, article)
+    messages.success(request, f"“{article.title}” was removed from the archive.")
+    return redirect("communities:articles", slug=community.slug)

@@ -267,3 +267,28 @@ def test_repertoire_tabs_show_on_community_pages_and_mark_the_current_one(login,
         f'<a href="{reverse("communities:library", args=[community.slug])}" aria-current="page">Library</a>'
         in page
     )
+
+
+def test_facilitator_corrects_and_removes_an_article(login, member, facilitator, community):
+    article = services.feature_article(
+        facilitator,
+        community,
+        month=TODAY,
+        title="Typo in title",
+        url="https://example.org/a",
+        introduction="x",
+    )
+    edit = reverse("communities:article_edit", args=[community.slug, article.pk])
+
+    assert login(member).get(edit).status_code == 404
+    assert 'value="2026-11-01" selected' in login(facilitator).get(edit).content.decode()
+    login(facilitator).post(
+        edit,
+        {"month": "2026-11-01", "title": "Fixed title", "url": "https://example.org/a", "introduction": "y"},
+    )
+    article.refresh_from_db()
+    assert (article.title, article.introduction_html) == ("Fixed title", "<p>y</p>\n")
+
+    login(facilitator).post(reverse("communities:article_remove", args=[community.slug, article.pk]))
+    assert not Article.objects.exists()
+    assert Activity.objects.get(verb="article.featured").withdrawn_at is not None
