@@ -42,7 +42,7 @@ class CommunitiesConfig(AppConfig):
                 "Jobs",
                 "communities:jobs",
                 order=60,
-                also_current=("communities:job_detail", "communities:job_create"),
+                also_current=("communities:job_detail", "communities:job_create", "communities:job_edit"),
             )
         )
         register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))

@@ -235,6 +235,21 @@ def post_job(user, community, *, title, organisation, location, closing_on, desc
     return job
 
 
+def update_job(user, job, *, title, organisation, location, closing_on, description="", url=""):
+    """The poster (or a facilitator) corrects an advert or extends its closing date."""
+    access = access_for(user, job.community)
+    if not (access.can_moderate_jobs or (access.can_post and job.posted_by_id == user.pk)):
+        raise CommunityError("Only the person who posted this advert or a facilitator can change it.")
+    if closing_on < timezone.localdate():
+        raise CommunityError("The closing date has already passed. Please choose a date from today on.")
+    if not (description or "").strip() and not url:
+        raise CommunityError("Please describe the job or give a link to the advert.")
+    job.title, job.organisation, job.location = title.strip(), organisation.strip(), location.strip()
+    job.closing_on, job.description, job.url = closing_on, description, url
+    job.save()
+    return job
+
+
 def hide_job(user, job, *, hidden=True):
     """Facilitators hide an advert (and can show it again); hidden adverts leave feeds too."""
     if not access_for(user, job.community).can_moderate_jobs:

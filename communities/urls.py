@@ -57,5 +57,6 @@ urlpatterns = [
     path("<slug:slug>/jobs/", views_jobs.jobs, name="jobs"),
     path("<slug:slug>/jobs/new/", views_jobs.job_create, name="job_create"),
     path("<slug:slug>/jobs/<int:pk>/", views_jobs.job_detail, name="job_detail"),
+    path("<slug:slug>/jobs/<int:pk>/edit/", views_jobs.job_edit, name="job_edit"),
     path("<slug:slug>/jobs/<int:pk>/moderate/", views_jobs.job_moderate, name="job_moderate"),
 ]

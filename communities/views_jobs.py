@@ -66,6 +66,27 @@ def job_create(request, slug):
 
 
 @login_required
+def job_edit(request, slug, pk):
+    community, access, job = get_in_community(request.user, slug, Job.objects.all(), pk=pk)
+    if not (access.can_moderate_jobs or (access.can_post and job.posted_by_id == request.user.pk)):
+        raise Http404
+    form = JobForm(request.POST or None, instance=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_job(request.user, job, **form.cleaned_data)
+        except CommunityError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The advert is updated.")
+            return redirect(job)
+    return render(
+        request,
+        "communities/job_form.html",
+        {"community": community, "access": access, "form": form, "job": job},
+    )
+
+
+@login_required
 @require_POST
 def job_moderate(request, slug, pk):
     """hide, show or remove an advert."""

@@ -183,3 +183,20 @@ def test_jobs_query_count_is_constant(login, member, community, django_assert_nu
         _job(member, community, title=f"Job {n}")
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_poster_extends_the_closing_date_others_cannot_edit(login, member, core_member, community):
+    job = _job(member, community)
+    url = reverse("communities:job_edit", args=[community.slug, job.pk])
+
+    assert login(core_member).get(url).status_code == 404
+    response = login(member).post(
+        url,
+        {"title": "PMO Analyst", "organisation": "Leeds City Council", "location": "Remote",
+         "closing_on": "2027-01-15", "description": "Join us."},
+        follow=True,
+    )  # fmt: skip
+
+    assert "The advert is updated." in text(response)
+    job.refresh_from_db()
+    assert (job.location, job.closing_on) == ("Remote", datetime.date(2027, 1, 15))
