@@ -292,3 +292,30 @@ def test_facilitator_corrects_and_removes_an_article(login, member, facilitator,
     login(facilitator).post(reverse("communities:article_remove", args=[community.slug, article.pk]))
     assert not Article.objects.exists()
     assert Activity.objects.get(verb="article.featured").withdrawn_at is not None
+
+
+def test_facilitator_attaches_and_takes_off_a_meeting(login, facilitator, community):
+    theme = _theme(facilitator, community)
+    meeting = services.schedule_meeting(
+        facilitator, community, title="Workshop", place="Leeds",
+        starts_at=datetime.datetime(2026, 12, 1, 10, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    url = reverse("communities:theme_attach", args=[community.slug, theme.slug])
+    client = login(facilitator)
+
+    response = client.post(url, {"meeting": meeting.pk}, follow=True)
+    assert "“Workshop” is attached to this theme." in text(response)
+    meeting.refresh_from_db()
+    assert meeting.theme == theme
+    client.post(url, {"meeting": meeting.pk, "detach": "1"})
+    meeting.refresh_from_db()
+    assert meeting.theme is None
+
+
+def test_anonymous_visitors_read_an_open_community_library_without_upload_button(client, member, community):
+    upload(member, community, title="Open toolkit")
+    page = text(client.get(reverse("communities:library", args=[community.slug])))
+
+    assert "Open toolkit" in page
+    assert "Share a document" not in page
