@@ -20,3 +20,32 @@ class CommunitiesConfig(AppConfig):
             Tab("Dashboard", "communities:dashboard", order=95, visible=lambda a: a.can_see_dashboard)
         )
         register_tab(Tab("Settings", "communities:edit", order=100, visible=lambda a: a.can_edit_community))
+        self._register_repertoire()
+
+    def _register_repertoire(self):
+        from .extensions import HomePanel, Tab, register_panel, register_tab
+        from .panels import this_month
+
+        library = ("communities:document_detail", "communities:document_upload", "communities:document_edit",
+                   "communities:document_new_version", "communities:links", "communities:link_add",
+                   "communities:repertoire_search", "communities:articles", "communities:article_feature",
+                   "communities:article_edit")  # fmt: skip
+        register_tab(Tab("Library", "communities:library", order=30, also_current=library))
+        register_tab(
+            Tab("Themes", "communities:themes", order=40,
+                also_current=("communities:theme_detail", "communities:theme_create", "communities:theme_edit"))
+        )  # fmt: skip
+        register_tab(
+            Tab("Meetings", "communities:meetings", order=50,
+                also_current=("communities:meeting_detail", "communities:meeting_create", "communities:meeting_notes",
+                              "communities:meeting_edit"))
+        )  # fmt: skip
+        register_tab(
+            Tab(
+                "Jobs",
+                "communities:jobs",
+                order=60,
+                also_current=("communities:job_detail", "communities:job_create", "communities:job_edit"),
+            )
+        )
+        register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))

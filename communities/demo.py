@@ -269,7 +269,153 @@ def seed_communities(people):
     return communities
 
 
+def seed_repertoire(people, communities):
+    """Toolkits with versions, links, a job, articles of the month, a current and a past theme, and
+    meetings with notes. Real small PDF, Word, CSV and Markdown files are made in code. Skipped for a
+    community that already has documents, so running it twice changes nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import services_repertoire as repertoire
+    from .models import Document, Meeting, Rsvp
+    from .samplefiles import make_docx, make_pdf, make_text
+
+    def file(name, data):
+        return SimpleUploadedFile(name, data)
+
+    today = timezone.localdate()
+    now = timezone.now()
+    benefits = communities["benefits-realisation"]
+    if not Document.objects.filter(community=benefits).exists():
+        priya, chloe, maya, grace = (people[k] for k in ("priya", "chloe", "maya", "grace"))
+        current = repertoire.create_theme(
+            priya, benefits, title="Benefits after go-live",
+            starts_on=today - datetime.timedelta(days=10), ends_on=today + datetime.timedelta(days=20),
+            description="For four weeks we look at what happens to benefits once the project team has gone: "
+            "who owns them, how they are measured, and how to keep the board interested.\n\n"
+            "- Share your **realisation plans** and what went wrong\n- Join the webinar\n- Ask the hot seat expert",
+        )  # fmt: skip
+        past = repertoire.create_theme(
+            priya, benefits, title="Writing a benefits profile",
+            starts_on=today - datetime.timedelta(days=100), ends_on=today - datetime.timedelta(days=70),
+            description="How to write a benefits profile a finance director will sign: measures, baselines, "
+            "owners and dis-benefits.",
+        )  # fmt: skip
+        toolkit = repertoire.upload_document(
+            priya, benefits, title="Benefits realisation toolkit", kind=Document.Kind.TOOLKIT,
+            tags=["benefits realisation", "toolkit"], theme=current,
+            description="A step-by-step toolkit: benefits map, profiles, realisation plan and review. Used on "
+            "more than thirty council programmes.",
+            upload=file("benefits-toolkit.pdf", make_pdf([
+                "Benefits realisation toolkit", "1. Draw the benefits map from objectives to enablers",
+                "2. Write a profile for each benefit: measure, baseline, owner", "3. Plan realisation reviews",
+            ])),
+        )  # fmt: skip
+        repertoire.add_version(
+            priya, toolkit, note="Updated for the 2026 Green Book guidance",
+            upload=file("benefits-toolkit-2026.pdf", make_pdf([
+                "Benefits realisation toolkit (2026 edition)", "1. Draw the benefits map",
+                "2. Write benefit profiles with a clear baseline", "3. Review realisation after go-live",
+                "New: a section on dis-benefits and wellbeing measures",
+            ])),
+        )  # fmt: skip
+        profile = repertoire.upload_document(
+            chloe, benefits, title="Benefit profile template", kind=Document.Kind.TEMPLATE,
+            tags=["business cases", "template"], theme=past,
+            description="A one-page profile for each benefit. Fill in the yellow boxes.",
+            upload=file("benefit-profile.docx", make_docx("Benefit profile", [
+                "Benefit:", "Owner:", "Measure and baseline:", "Target and date:", "Dis-benefits:",
+            ])),
+        )  # fmt: skip
+        repertoire.add_version(
+            chloe, profile, note="Added a line for dependencies",
+            upload=file("benefit-profile-v2.docx", make_docx("Benefit profile (v2)", [
+                "Benefit:", "Owner:", "Measure and baseline:", "Target and date:", "Dependencies:",
+                "Dis-benefits:",
+            ])),
+        )  # fmt: skip
+        lessons = repertoire.upload_document(
+            maya, benefits, title="Lessons learned: benefits after go-live", kind=Document.Kind.GUIDE,
+            tags=["lessons learned", "evaluation"], theme=current,
+            description="Ten lessons from evaluating benefits two years after go-live.",
+            upload=file("lessons-after-go-live.md", make_text([
+                "# Lessons learned", "", "1. Name a benefit owner in the business, not the project.",
+                "2. Baseline before you change anything.", "3. Review at 6, 12 and 24 months.",
+            ])),
+        )  # fmt: skip
+        repertoire.upload_document(
+            grace, benefits, title="Benefits register example", kind=Document.Kind.TEMPLATE,
+            tags=["template"], description="A filled-in register from a library modernisation programme.",
+            upload=file("benefits-register.csv", make_text([
+                "benefit,owner,measure,baseline,target",
+                "Fewer staff hours on returns,Head of Libraries,hours per week,120,60",
+            ])),
+        )  # fmt: skip
+        for title, url, why, tags in [
+            ("The Green Book", "https://www.gov.uk/government/publications/the-green-book-appraisal-and-evaluation-in-central-government",
+             "Central government guidance on appraisal and evaluation: the basis of every business case.",
+             ["appraisal"]),
+            ("The Magenta Book", "https://www.gov.uk/government/publications/the-magenta-book",
+             "How to plan an evaluation, including benefits evaluation after go-live.", ["evaluation"]),
+            ("Infrastructure and Projects Authority", "https://www.gov.uk/government/organisations/infrastructure-and-projects-authority",
+             "Guidance, the Government Major Projects Portfolio and annual reports.", ["assurance"]),
+        ]:  # fmt: skip
+            repertoire.add_link(chloe, benefits, title=title, url=url, description=why, tags=tags)
+        repertoire.post_job(
+            maya, benefits, title="Benefits Realisation Manager", organisation="Leeds City Council",
+            location="Leeds (hybrid)", closing_on=today + datetime.timedelta(days=21),
+            description="Lead benefits management across the council's transformation portfolio. "
+            "**Salary** £48,000–£54,000.",
+        )  # fmt: skip
+        repertoire.feature_article(
+            priya, benefits, month=today, title="The Green Book: what changed for benefits",
+            url="https://www.gov.uk/government/publications/the-green-book-appraisal-and-evaluation-in-central-government",
+            introduction="The latest Green Book puts more weight on **place-based** analysis and wellbeing. "
+            "Worth ten minutes before your next business case.",
+        )  # fmt: skip
+        last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        repertoire.feature_article(
+            priya, benefits, month=last_month, title="Lessons learned: benefits after go-live", document=lessons,
+            introduction="Maya's ten lessons, from evaluating benefits two years on.",
+        )  # fmt: skip
+        met = (now - datetime.timedelta(days=12)).replace(hour=10, minute=0, second=0, microsecond=0)
+        meetup = repertoire.schedule_meeting(
+            priya, benefits, title="Northern benefits practitioners meet-up", place="Leeds Civic Hall, Leeds LS1 1UR",
+            starts_at=met, ends_at=met + datetime.timedelta(hours=3), theme=current,
+            agenda="1. Welcome and introductions\n2. Chloe: profiles that finance signs\n3. Open floor: after go-live",
+        )  # fmt: skip
+        Meeting.objects.filter(pk=meetup.pk).update(created_at=met - datetime.timedelta(days=20))
+        repertoire.post_meeting_notes(
+            priya, meetup,
+            "## What we discussed\n\n- Benefit owners must sit in the business, not the project.\n"
+            "- Baselines are the step most often skipped.\n\n## Actions\n\n- Chloe to share the profile template "
+            "(done: see the library).\n- Priya to run a theme on benefits after go-live.",
+        )  # fmt: skip
+        Meeting.objects.filter(pk=meetup.pk).update(notes_posted_at=met + datetime.timedelta(days=1))
+        for local in ("chloe", "maya", "grace", "kate", "olivia"):
+            Rsvp.objects.get_or_create(meeting=meetup, user=people[local], defaults={"response": "going"})
+        soon = (now + datetime.timedelta(days=9)).replace(hour=13, minute=0, second=0, microsecond=0)
+        webinar = repertoire.schedule_meeting(
+            priya, benefits, title="Theme webinar: who owns benefits after go-live?",
+            online_url="https://meet.example.org/benefits-webinar", starts_at=soon,
+            ends_at=soon + datetime.timedelta(hours=1), theme=current,
+            agenda="A 45-minute conversation with three benefit owners, then questions.",
+        )  # fmt: skip
+        for local, answer in [("chloe", "going"), ("maya", "going"), ("grace", "maybe"), ("david", "going")]:
+            Rsvp.objects.get_or_create(meeting=webinar, user=people[local], defaults={"response": answer})
+    assurance = communities["project-assurance"]
+    if not Document.objects.filter(community=assurance).exists():
+        repertoire.upload_document(
+            people["tom"], assurance, title="Gateway review interview checklist", kind=Document.Kind.TOOLKIT,
+            tags=["gateway reviews"], description="The questions our reviewers ask at each gate. Members only.",
+            upload=file("gateway-checklist.pdf", make_pdf([
+                "Gateway review interview checklist", "Gate 0: strategic assessment",
+                "Gate 3: investment decision",
+            ])),
+        )  # fmt: skip
+
+
 def seed(world):
     people = seed_people()
     communities = seed_communities(people)
+    seed_repertoire(people, communities)
     return {**world, "people": people, "communities": communities}

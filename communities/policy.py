@@ -142,6 +142,24 @@ class CommunityAccess:
     def can_vote(self, poll):
         return self.is_member and not poll.is_closed
 
+    # --- the shared repertoire (documents, links, jobs, themes, meetings) -----------------
+    can_upload_document = can_post
+    can_add_link = can_post
+    can_post_job = can_post
+    can_rsvp = can_post
+    can_manage_themes = can_moderate
+    can_feature_article = can_moderate
+    can_moderate_jobs = can_moderate
+    can_remove_links = can_moderate
+    can_schedule_meeting = can_moderate
+
+    def can_edit_document(self, document):
+        """Its uploader (while a member who may post) or a facilitator may add versions and edit it."""
+        return self.can_moderate or (self.can_post and document.uploaded_by_id == self.user.pk)
+
+    def can_post_meeting_notes(self, meeting):
+        return self.can_moderate or (self.can_post and meeting.created_by_id == self.user.pk)
+
 
 def access_for(user, community, membership=...):
     """Build the access object; looks the membership up (one query) unless it is given."""
@@ -240,3 +258,16 @@ def can_edit_hotseat_question(access, question):
     if access.can_run_hotseat:
         return True
     return access.user.is_authenticated and question.author_id == access.user.pk and access.can_post
+
+
+def get_in_community(user, community_slug, queryset, /, **lookup):
+    """(community, access, obj) for a page about one thing in a community, or 404.
+
+    The community is checked first with the same rule as its home page, then the object is
+    looked up inside it, so nothing of a closed community answers a non-member.
+    """
+    community, access = get_community_for(user, community_slug)
+    obj = queryset.filter(community=community, **lookup).first()
+    if obj is None:
+        raise Http404("Not found.")
+    return community, access, obj

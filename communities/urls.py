@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_jobs, views_library, views_meetings, views_themes
 
 app_name = "communities"
 urlpatterns = [
@@ -20,4 +20,45 @@ urlpatterns = [
     path("<slug:slug>/requests/<int:pk>/", views.decide, name="decide"),
     path("<slug:slug>/settings/", views.edit, name="edit"),
     path("<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    # The shared repertoire: library, links, search, themes, articles, meetings, jobs.
+    path("<slug:slug>/library/", views_library.library, name="library"),
+    path("<slug:slug>/library/upload/", views_library.document_upload, name="document_upload"),
+    path("<slug:slug>/library/<int:pk>/", views_library.document_detail, name="document_detail"),
+    path("<slug:slug>/library/<int:pk>/edit/", views_library.document_edit, name="document_edit"),
+    path("<slug:slug>/library/<int:pk>/delete/", views_library.document_delete, name="document_delete"),
+    path(
+        "<slug:slug>/library/<int:pk>/versions/new/",
+        views_library.document_new_version,
+        name="document_new_version",
+    ),
+    path(
+        "<slug:slug>/library/<int:pk>/versions/<int:number>/download/",
+        views_library.document_download,
+        name="document_download",
+    ),
+    path("<slug:slug>/links/", views_library.links, name="links"),
+    path("<slug:slug>/links/add/", views_library.link_add, name="link_add"),
+    path("<slug:slug>/links/<int:pk>/remove/", views_library.link_remove, name="link_remove"),
+    path("<slug:slug>/library/search/", views_library.search, name="repertoire_search"),
+    path("<slug:slug>/themes/", views_themes.themes, name="themes"),
+    path("<slug:slug>/themes/new/", views_themes.theme_create, name="theme_create"),
+    path("<slug:slug>/themes/<slug:theme_slug>/", views_themes.theme_detail, name="theme_detail"),
+    path("<slug:slug>/themes/<slug:theme_slug>/edit/", views_themes.theme_edit, name="theme_edit"),
+    path("<slug:slug>/themes/<slug:theme_slug>/attach/", views_themes.theme_attach, name="theme_attach"),
+    path("<slug:slug>/articles/", views_themes.articles, name="articles"),
+    path("<slug:slug>/articles/new/", views_themes.article_feature, name="article_feature"),
+    path("<slug:slug>/articles/<int:pk>/edit/", views_themes.article_feature, name="article_edit"),
+    path("<slug:slug>/articles/<int:pk>/remove/", views_themes.article_remove, name="article_remove"),
+    path("<slug:slug>/meetings/", views_meetings.meetings, name="meetings"),
+    path("<slug:slug>/meetings/new/", views_meetings.meeting_create, name="meeting_create"),
+    path("<slug:slug>/meetings/<int:pk>/", views_meetings.meeting_detail, name="meeting_detail"),
+    path("<slug:slug>/meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting_edit"),
+    path("<slug:slug>/meetings/<int:pk>/rsvp/", views_meetings.meeting_rsvp, name="meeting_rsvp"),
+    path("<slug:slug>/meetings/<int:pk>/notes/", views_meetings.meeting_notes, name="meeting_notes"),
+    path("<slug:slug>/meetings/<int:pk>/meeting.ics", views_meetings.meeting_ics, name="meeting_ics"),
+    path("<slug:slug>/jobs/", views_jobs.jobs, name="jobs"),
+    path("<slug:slug>/jobs/new/", views_jobs.job_create, name="job_create"),
+    path("<slug:slug>/jobs/<int:pk>/", views_jobs.job_detail, name="job_detail"),
+    path("<slug:slug>/jobs/<int:pk>/edit/", views_jobs.job_edit, name="job_edit"),
+    path("<slug:slug>/jobs/<int:pk>/moderate/", views_jobs.job_moderate, name="job_moderate"),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from communities.extensions import theme_sections_for
 from communities.models import Theme
 from communities.policy import access_for
+from forums import views as forums_views
 from forums.models import Thread
 from tests.utils import text
 
@@ -49,9 +50,9 @@ def test_theme_section_lists_threads_attached_to_the_theme(rf, member, community
     request.user = member
     access = access_for(member, community)
     with django_assert_num_queries(1):
-        sections = theme_sections_for(request, theme, access)
-    (template, context) = [s for s in sections if s[0] == "forums/_theme_threads.html"][0]
+        context = forums_views.theme_section(request, theme, access)
     assert [t.title for t in context["theme_threads"]] == ["On theme"]
+    assert ("forums/_theme_threads.html", context) in theme_sections_for(request, theme, access)
 
 
 def test_discussions_tab_and_home_panel(client, member, community):

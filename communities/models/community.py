@@ -203,48 +203,6 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class ThemeQuerySet(models.QuerySet):
-    def current(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(starts_on__lte=today, ends_on__gte=today)
-
-
-class Theme(models.Model):
-    """A focus on one topic for a period; threads, documents, hot seats and meetings attach to it."""
-
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="themes")
-    title = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=80)
-    description = models.TextField(blank=True, help_text="Markdown is supported.")
-    description_html = models.TextField(blank=True, editable=False)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = ThemeQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-starts_on"]
-        constraints = [models.UniqueConstraint(fields=["community", "slug"], name="theme_slug_per_community")]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("communities:theme_detail", args=[self.community.slug, self.slug])
-
-    @property
-    def description_safe(self):
-        return stored_html(self.description_html)
-
-
 class Activity(models.Model):
     """One append-only row per thing a member did; dashboards, feeds and digests read this."""
 

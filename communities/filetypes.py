@@ -1,0 +1,185 @@
+"""Which uploads the repository accepts, decided by the file's content and never by its name.
+
+`detect(name, fileobj)` reads the first bytes (and, for Office and OpenDocument files, the zip
+directory) and returns a FileType, or raises UploadRefused with a message for the uploader. The
+name's extension must agree with the content, so an HTML page renamed `.pdf` is refused.
+The content type stored for a version comes from here and is what downloads are served with.
+"""
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+
+class UploadRefused(Exception):
+    """str(error) tells the uploader why, in words they can act on."""
+
+
+@dataclass(frozen=True)
+class FileType:
+    label: str
+    content_type: str
+    extensions: tuple
+
+
+PDF = FileType("PDF", "application/pdf", (".pdf",))
+PNG = FileType("PNG image", "image/png", (".png",))
+JPEG = FileType("JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+DOCX = FileType(
+    "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx", ".dotx")
+)
+XLSX = FileType(
+    "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx", ".xltx")
+)
+PPTX = FileType(
+    "PowerPoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    (".pptx", ".potx"),
+)
+ODT = FileType("OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
+ODS = FileType("OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet", (".ods",))
+ODP = FileType("OpenDocument presentation", "application/vnd.oasis.opendocument.presentation", (".odp",))
+DOC = FileType("Word (old format)", "application/msword", (".doc", ".dot"))
+XLS = FileType("Excel (old format)", "application/vnd.ms-excel", (".xls", ".xlt"))
+PPT = FileType("PowerPoint (old format)", "application/vnd.ms-powerpoint", (".ppt", ".pot", ".pps"))
+TEXT = FileType("Text", "text/plain; charset=utf-8", (".txt", ".text"))
+CSV = FileType("CSV", "text/csv; charset=utf-8", (".csv",))
+MARKDOWN = FileType("Markdown", "text/markdown; charset=utf-8", (".md", ".markdown"))
+
+ACCEPTED = (PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT, PNG, JPEG, TEXT, CSV, MARKDOWN)
+ACCEPTED_EXTENSIONS = tuple(ext for t in ACCEPTED for ext in t.extensions)
+ACCEPT_ATTRIBUTE = ",".join(ACCEPTED_EXTENSIONS)  # for <input type=file accept=...>: a hint only
+HELP_TEXT = "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG, text, CSV or Markdown."
+
+OOXML_MAIN = {
+    "wordprocessingml.document.main+xml": DOCX,
+    "wordprocessingml.template.main+xml": DOCX,
+    "spreadsheetml.sheet.main+xml": XLSX,
+    "spreadsheetml.template.main+xml": XLSX,
+    "presentationml.presentation.main+xml": PPTX,
+    "presentationml.template.main+xml": PPTX,
+}
+OOXML_FOLDER = {DOCX: "word/", XLSX: "xl/", PPTX: "ppt/"}
+ODF_MIMETYPES = {t.content_type: t for t in (ODT, ODS, ODP)}
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MARKUP_STARTS = (
+    b"<!doctype",
+    b"<html",
+    b"<head",
+    b"<body",
+    b"<script",
+    b"<svg",
+    b"<?xml",
+    b"<iframe",
+    b"<!--",
+)
+
+
+def extension_of(name):
+    return PurePath(name or "").suffix.lower()
+
+
+def _read_all(fileobj):
+    fileobj.seek(0)
+    data = fileobj.read()
+    fileobj.seek(0)
+    return data
+
+
+def _sniff_zip(fileobj):
+    """Office Open XML or OpenDocument, judged from the package's own manifest."""
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size <= 100:
+                    found = ODF_MIMETYPES.get(archive.read("mimetype").decode("ascii", "replace").strip())
+                    if found:
+                        return found
+            if (
+                "[Content_Types].xml" in names
+                and archive.getinfo("[Content_Types].xml").file_size < 1_000_000
+            ):
+                manifest = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+                for marker, filetype in OOXML_MAIN.items():
+                    folder = OOXML_FOLDER[filetype]
+                    if marker in manifest and any(name.startswith(folder) for name in names):
+                        return filetype
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, RuntimeError, NotImplementedError):
+        raise UploadRefused(
+            "This file looks like a damaged Office document. Please save it again and retry."
+        ) from None
+    finally:
+        fileobj.seek(0)
+    raise UploadRefused(
+        "Zip archives and macro-enabled Office files cannot be shared here. Please upload the documents "
+        "themselves: " + HELP_TEXT
+    )
+
+
+def _sniff_text(fileobj):
+    data = _read_all(fileobj)
+    if b"\x00" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    head = text.lstrip().lower().encode()
+    if head.startswith(MARKUP_STARTS) or b"<script" in text.lower().encode():
+        raise UploadRefused(
+            "Web pages (HTML) and other markup files cannot be uploaded. Please save it as a PDF."
+        )
+    return TEXT
+
+
+def detect(name, fileobj):
+    """Return the FileType of an upload, or raise UploadRefused. Reads the file; leaves it rewound."""
+    fileobj.seek(0)
+    head = fileobj.read(16)
+    fileobj.seek(0)
+    ext = extension_of(name)
+    if head.startswith(b"%PDF-"):
+        filetype = PDF
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        filetype = PNG
+    elif head.startswith(b"\xff\xd8\xff"):
+        filetype = JPEG
+    elif head.startswith(b"PK\x03\x04"):
+        filetype = _sniff_zip(fileobj)
+    elif head.startswith(OLE_MAGIC):
+        # The legacy Office container looks the same for Word, Excel and PowerPoint; the name
+        # says which, and the download is an attachment either way.
+        filetype = {e: t for t in (DOC, XLS, PPT) for e in t.extensions}.get(ext)
+        if filetype is None:
+            raise UploadRefused(
+                "This is an older Microsoft Office file: please name it .doc, .xls or .ppt, or save it in a "
+                "newer format."
+            )
+    else:
+        filetype = _sniff_text(fileobj)
+        if filetype is None:
+            raise UploadRefused(
+                f"This kind of file cannot be shared here. Accepted: {HELP_TEXT} Text and CSV files must be saved "
+                "as UTF-8."
+            )
+        filetype = {e: t for t in (TEXT, CSV, MARKDOWN) for e in t.extensions}.get(ext, TEXT)
+    if ext not in filetype.extensions:
+        shown = ext or "no extension"
+        raise UploadRefused(
+            f"The file's name ends in {shown} but its content is a {filetype.label} file. "
+            f"Please check you chose the right file, or rename it to end in {filetype.extensions[0]}."
+        )
+    return filetype
+
+
+def human_size(size):
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            if unit == "bytes":
+                return f"{size:.0f} bytes"
+            return f"{size:.1f}".removesuffix(".0") + f" {unit}"
+        size /= 1024
+    return ""

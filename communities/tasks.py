@@ -1,0 +1,11 @@
+"""Celery tasks of the communities app: thin wrappers that take primary keys and call a service."""
+
+from celery import shared_task
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def extract_version_text(version_id):
+    """Read the words inside an uploaded PDF, Word or text file for search. Safe to run twice."""
+    from .services_repertoire import store_extracted_text
+
+    store_extracted_text(version_id)
