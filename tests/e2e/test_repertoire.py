@@ -1,5 +1,5 @@
-"""A facilitator shares a toolkit, versions it, downloads both versions, runs a theme and attaches the
-toolkit, in a real browser. (Attaching a discussion thread is added when forums are merged.)"""
+"""A facilitator shares a toolkit, versions it, downloads both versions, runs a theme, attaches
+the toolkit and a discussion thread, and sees both on the theme page, in a real browser."""
 
 import datetime
 from pathlib import Path
@@ -86,6 +86,20 @@ def test_toolkit_with_two_versions_is_attached_to_a_new_theme(
     documents = page.locator("section", has=page.get_by_role("heading", name="Documents"))
     assert documents.get_by_role("link", name="Benefits realisation toolkit", exact=True).is_visible()
     assert "v2" in documents.inner_text()
+
+    # Start a discussion on the theme from the theme page; it appears there too.
+    page.get_by_role("link", name="Start one").click()
+    page.get_by_label("Title").fill("How do you measure benefits a year after go-live?")
+    page.get_by_label("Details").fill("We lose track once the project team disbands.")
+    page.get_by_label("Theme").select_option(label="Benefits after go-live")
+    page.get_by_role("button", name="Post", exact=True).click()
+    page.get_by_role("heading", name="How do you measure benefits a year after go-live?").wait_for()
+    page.goto(f"/communities/{community.slug}/themes/")
+    page.get_by_role("link", name="Benefits after go-live").first.click()
+    threads = page.locator("section", has=page.get_by_role("heading", name="Discussions on this theme"))
+    assert threads.get_by_role("link", name="How do you measure benefits a year after go-live?").is_visible()
+    documents = page.locator("section", has=page.get_by_role("heading", name="Documents"))
+    assert documents.get_by_role("link", name="Benefits realisation toolkit", exact=True).is_visible()
 
     # The community home shows the current theme.
     page.get_by_role("link", name="Home").click()
