@@ -51,3 +51,27 @@ def stored_html(html: str) -> SafeString:
     The one place user content is marked safe: callers pass a stored `*_html` field.
     """
     return mark_safe(html)  # noqa: S308 - produced by render_markdown, sanitised by nh3
+
+
+class SafeHTML:
+    """`body_safe = SafeHTML("body_html")`: the stored, sanitised HTML, ready for a template."""
+
+    def __init__(self, html_field):
+        self.html_field = html_field
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else stored_html(getattr(obj, self.html_field))
+
+
+def render_markdown_fields(obj, kwargs, fields):
+    """For a model's save(): render each Markdown `field` into `field_html` and make sure an
+    update_fields save writes the HTML it changed. Returns the kwargs to pass on."""
+    update_fields = kwargs.get("update_fields")
+    rendered = set()
+    for name in fields:
+        if update_fields is None or name in update_fields:
+            setattr(obj, f"{name}_html", render_markdown(getattr(obj, name)))
+            rendered.add(f"{name}_html")
+    if update_fields is not None:
+        kwargs = {**kwargs, "update_fields": {*update_fields, *rendered}}
+    return kwargs

@@ -14,7 +14,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from communities.models import Community, Membership
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown
 
 POSTS_PER_PAGE = 25
 THREADS_PER_PAGE = 20
@@ -159,9 +159,7 @@ class Post(models.Model):
         query = f"?page={page}" if page > 1 else ""
         return f"{url}{query}#post-{self.number}"
 
-    @property
-    def body_safe(self):
-        return stored_html(self.body_html)
+    body_safe = SafeHTML("body_html")
 
     @property
     def is_opening(self):

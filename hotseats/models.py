@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community, Theme
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 
 def _invite_token():
@@ -111,18 +111,13 @@ class HotSeat(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "description_html"}
+        kwargs = render_markdown_fields(self, kwargs, ("description",))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("hotseats:detail", args=[self.community.slug, self.pk])
 
-    @property
-    def description_safe(self):
-        return stored_html(self.description_html)
+    description_safe = SafeHTML("description_html")
 
     def state_at(self, now=None):
         """The state people see, from the times: draft, scheduled, open or closed."""
@@ -214,25 +209,15 @@ class Question(models.Model):
         return self.body[:60]
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        self.answer_html = render_markdown(self.answer)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            extra = {"body_html"} if "body" in update_fields else set()
-            extra |= {"answer_html"} if "answer" in update_fields else set()
-            kwargs["update_fields"] = {*update_fields, *extra}
+        kwargs = render_markdown_fields(self, kwargs, ("body", "answer"))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.hotseat.get_absolute_url()}#q{self.pk}"
 
-    @property
-    def body_safe(self):
-        return stored_html(self.body_html)
+    body_safe = SafeHTML("body_html")
 
-    @property
-    def answer_safe(self):
-        return stored_html(self.answer_html)
+    answer_safe = SafeHTML("answer_html")
 
     @property
     def is_answered(self):
@@ -273,9 +258,7 @@ class FollowUp(models.Model):
         return self.body[:60]
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        kwargs = render_markdown_fields(self, kwargs, ("body",))
         super().save(*args, **kwargs)
 
-    @property
-    def body_safe(self):
-        return stored_html(self.body_html)
+    body_safe = SafeHTML("body_html")

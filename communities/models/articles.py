@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 from .community import Community
 from .links import web_url
@@ -49,9 +49,7 @@ class Article(models.Model):
         return f"{self.title} ({self.month:%B %Y})"
 
     def save(self, *args, **kwargs):
-        self.introduction_html = render_markdown(self.introduction)
+        kwargs = render_markdown_fields(self, kwargs, ("introduction",))
         super().save(*args, **kwargs)
 
-    @property
-    def introduction_safe(self):
-        return stored_html(self.introduction_html)
+    introduction_safe = SafeHTML("introduction_html")

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 DEFAULT_WELCOME = """Hello {name},
 
@@ -116,10 +116,7 @@ class Community(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "description_html"}
+        kwargs = render_markdown_fields(self, kwargs, ("description",))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -133,9 +130,7 @@ class Community(models.Model):
     def is_live(self):
         return self.status in self.LIVE_STATUSES
 
-    @property
-    def description_safe(self):
-        return stored_html(self.description_html)
+    description_safe = SafeHTML("description_html")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 from .community import Community
 from .links import web_url
@@ -52,12 +52,10 @@ class Job(models.Model):
         return f"{self.title}, {self.organisation}"
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
+        kwargs = render_markdown_fields(self, kwargs, ("description",))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("communities:job_detail", args=[self.community.slug, self.pk])
 
-    @property
-    def description_safe(self):
-        return stored_html(self.description_html)
+    description_safe = SafeHTML("description_html")

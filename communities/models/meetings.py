@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 from .community import Community
 from .links import web_url
@@ -56,23 +56,15 @@ class Meeting(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.agenda_html = render_markdown(self.agenda)
-        self.notes_html = render_markdown(self.notes)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "agenda_html", "notes_html"}
+        kwargs = render_markdown_fields(self, kwargs, ("agenda", "notes"))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("communities:meeting_detail", args=[self.community.slug, self.pk])
 
-    @property
-    def agenda_safe(self):
-        return stored_html(self.agenda_html)
+    agenda_safe = SafeHTML("agenda_html")
 
-    @property
-    def notes_safe(self):
-        return stored_html(self.notes_html)
+    notes_safe = SafeHTML("notes_html")
 
     @property
     def is_past(self):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 from .community import Community
 from .themes import Theme
@@ -78,18 +78,13 @@ class Document(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "description_html"}
+        kwargs = render_markdown_fields(self, kwargs, ("description",))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("communities:document_detail", args=[self.community.slug, self.pk])
 
-    @property
-    def description_safe(self):
-        return stored_html(self.description_html)
+    description_safe = SafeHTML("description_html")
 
 
 class DocumentVersion(models.Model):

@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 from .community import Community
 
@@ -50,15 +50,13 @@ class Theme(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
+        kwargs = render_markdown_fields(self, kwargs, ("description",))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("communities:theme_detail", args=[self.community.slug, self.slug])
 
-    @property
-    def description_safe(self):
-        return stored_html(self.description_html)
+    description_safe = SafeHTML("description_html")
 
     @property
     def status(self):
