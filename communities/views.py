@@ -176,12 +176,17 @@ def requests(request, slug):
     )
 
 
-@require_POST
-def decide(request, slug, pk):
-    community, access = get_community_for(request.user, slug)
+def _membership_to_manage(user, slug, pk):
+    """(community, membership) for a facilitator acting on one membership; 404 for anyone else."""
+    community, access = get_community_for(user, slug)
     if not access.can_manage_members:
         raise Http404
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+    return community, get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+
+
+@require_POST
+def decide(request, slug, pk):
+    community, membership = _membership_to_manage(request.user, slug, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please choose whether to approve or decline the request.")
@@ -199,10 +204,7 @@ def decide(request, slug, pk):
 
 @require_POST
 def set_role(request, slug, pk):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_manage_members:
-        raise Http404
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+    community, membership = _membership_to_manage(request.user, slug, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please choose a role.")
@@ -219,10 +221,7 @@ def set_role(request, slug, pk):
 
 @require_POST
 def remove(request, slug, pk):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_manage_members:
-        raise Http404
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, community=community)
+    community, membership = _membership_to_manage(request.user, slug, pk)
     try:
         services.remove_member(request.user, membership)
     except CommunityError as error:
