@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
+    path("search/", views.search, name="search"),
     path("account/", include("cop_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),

@@ -1,11 +1,14 @@
-"""Cross-app pages: the home feed, member profiles and the rate-limit page."""
+"""Cross-app pages: the home feed, member profiles, site search and the rate-limit page."""
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, render
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
+from communities.search import search_repertoire
+from forums.queries import search_posts, snippet_parts
 from forums.services import recognition_for
+from hotseats.models import Question
 
 
 def home(request):
@@ -50,6 +53,32 @@ def profile(request, pk):
             "recognition": recognition_for(person, request.user),
         },
     )
+
+
+SEARCH_SECTION_SIZE = 6
+
+
+def search(request):
+    """One search box for everything a member may see: discussions, the library, hot seats."""
+    q = request.GET.get("q", "").strip()[:200]
+    results = None
+    if q:
+        posts = list(
+            search_posts(request.user, q).select_related("thread", "community", "author")[
+                :SEARCH_SECTION_SIZE
+            ]
+        )
+        for post in posts:
+            post.snippet = snippet_parts(post)
+        questions = list(
+            Question.objects.visible_to(request.user)
+            .search(q)
+            .select_related("hotseat", "hotseat__community")[:SEARCH_SECTION_SIZE]
+        )
+        repertoire = search_repertoire(request.user, q, limit=SEARCH_SECTION_SIZE)
+        results = {"posts": posts, "questions": questions, "repertoire": repertoire}
+        results["count"] = len(posts) + len(questions) + repertoire.count
+    return render(request, "search.html", {"q": q, "results": results})
 
 
 def rate_limited(request, exception):

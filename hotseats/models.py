@@ -8,7 +8,7 @@ opening and closing times, so nothing depends on the beat being punctual.
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -167,6 +167,38 @@ class QuestionQuerySet(models.QuerySet):
 
     def unanswered(self):
         return self.filter(answered_at__isnull=True)
+
+    def visible_to(self, user):
+        """Shown questions of published hot seats in communities `user` may see (site search)."""
+        return (
+            self.shown()
+            .filter(
+                hotseat__community__in=Community.objects.visible_to(user),
+            )
+            .exclude(hotseat__status=HotSeat.Status.DRAFT)
+        )
+
+    def search(self, query):
+        """Questions whose text or answer matches `query`, best first.
+
+        On PostgreSQL: English full-text search (stemmed, so "measuring" finds "measure"), ranked
+        with the question above the answer, plus a substring match for names and codes that the
+        stemmer does not know. Elsewhere (SQLite in development): the substring match alone.
+        """
+        contains = Q(body__icontains=query) | Q(answer__icontains=query)
+        if connection.vendor != "postgresql":
+            return self.filter(contains).order_by("-hotseat__opens_at", "created_at")
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("body", weight="A", config="english") + SearchVector(
+            "answer", weight="B", config="english"
+        )
+        search = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            self.annotate(rank=SearchRank(vector, search))
+            .filter(Q(rank__gt=0) | contains)
+            .order_by("-rank", "-hotseat__opens_at", "created_at")
+        )
 
 
 class Question(models.Model):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,30 +26,6 @@ from .access import get_hotseat_for, get_question_for
 from .forms import AnswerForm, ExtendForm, FollowUpForm, HotSeatForm, MergeForm, QuestionForm, SearchForm
 from .models import FollowUp, HotSeat, Question, Vote
 from .services import HotSeatError
-
-
-def search_questions(questions, query):
-    """Questions whose text or answer matches `query`, best first.
-
-    On PostgreSQL: English full-text search (stemmed, so "measuring" finds "measure"), ranked
-    with the question above the answer, plus a substring match for names and codes that the
-    stemmer does not know. Elsewhere (SQLite in development): the substring match alone.
-    """
-    contains = Q(body__icontains=query) | Q(answer__icontains=query)
-    if connection.vendor != "postgresql":
-        return questions.filter(contains).order_by("-hotseat__opens_at", "created_at")
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    vector = SearchVector("body", weight="A", config="english") + SearchVector(
-        "answer", weight="B", config="english"
-    )
-    search = SearchQuery(query, search_type="websearch", config="english")
-    return (
-        questions.annotate(rank=SearchRank(vector, search))
-        .filter(Q(rank__gt=0) | contains)
-        .order_by("-rank", "-hotseat__opens_at", "created_at")
-    )
-
 
 SORTS = {
     "votes": ("Most votes", ["-vote_count", "created_at", "pk"]),
@@ -84,7 +59,7 @@ def hotseat_list(request, slug):
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
         answered = Question.objects.shown().answered().filter(hotseat__in=hotseats.published())
-        results = list(search_questions(answered, query).select_related("hotseat", "hotseat__community")[:50])
+        results = list(answered.search(query).select_related("hotseat", "hotseat__community")[:50])
     feed_url = None
     if community.is_open:
         feed_url = reverse("hotseats:feed", args=[community.slug])
