@@ -194,9 +194,10 @@ class QuestionQuerySet(models.QuerySet):
             "answer", weight="B", config="english"
         )
         search = SearchQuery(query, search_type="websearch", config="english")
+        # Match with @@, not rank > 0: ts_rank gives non-matching rows a tiny positive rank.
         return (
-            self.annotate(rank=SearchRank(vector, search))
-            .filter(Q(rank__gt=0) | contains)
+            self.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(Q(document=search) | contains)
             .order_by("-rank", "-hotseat__opens_at", "created_at")
         )
 
