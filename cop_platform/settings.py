@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -174,7 +175,21 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"newsletters.tasks.*": {"queue": "email"}}
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # newsletters: digests at 07:00 UTC (weekly on Mondays), scheduled issues, stalled sends.
+    "daily-digest": {
+        "task": "newsletters.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7),
+        "args": ["daily"],
+    },
+    "weekly-digest": {
+        "task": "newsletters.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "args": ["weekly"],
+    },
+    "scheduled-newsletters": {"task": "newsletters.tasks.send_due_issues", "schedule": 60.0},
+    "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
+}
 
 # --- E-mail --------------------------------------------------------------------------
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
