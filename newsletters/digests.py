@@ -34,6 +34,7 @@ from functools import cached_property
 
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from communities.models import Activity, Community, Membership, Theme
@@ -252,7 +253,7 @@ def activity_section(key, title, verbs, order):
     return Section(key, title, load, order=order)
 
 
-def counted_section(key, title, verb, noun, order):
+def counted_section(key, title, verb, noun, plural, order):
     """One line per community ("12 new replies in X"), for events too many to list one by one."""
 
     def load(batch):
@@ -263,17 +264,24 @@ def counted_section(key, title, verb, noun, order):
         by_community = {}
         for community_id, count in counts.items():
             community = batch.communities[community_id]
-            plural = noun if count == 1 else f"{noun}s"
             by_community[community_id] = [
                 DigestItem(
-                    text=f"{count} new {plural} in {community.name}",
+                    text=f"{count} new {noun if count == 1 else plural} in {community.name}",
                     url=absolute_url(community.get_absolute_url()),
-                    community=community.name,
+                    community="",  # the text names it already
                 )
             ]
         return batch.spread(by_community)
 
     return Section(key, title, load, order=order)
+
+
+def theme_url(theme):
+    """The theme's page, or its community's home while no theme page is routed."""
+    try:
+        return theme.get_absolute_url()
+    except NoReverseMatch:
+        return theme.community.get_absolute_url()
 
 
 def current_themes(batch):
@@ -295,7 +303,7 @@ def current_themes(batch):
         by_community[theme.community_id] = [
             DigestItem(
                 text=theme.title,
-                url=absolute_url(theme.get_absolute_url()),
+                url=absolute_url(theme_url(theme)),
                 community=community.name,
                 note=f"until {theme.ends_on:%-d %B}",
             )
@@ -325,8 +333,8 @@ register_section(
 register_section(activity_section("meetings", "Meetings", ["meeting.scheduled"], 50))
 register_section(activity_section("jobs", "Jobs", ["job.posted"], 60))
 register_section(activity_section("themes_started", "New themes", ["theme.started"], 70))
-register_section(counted_section("replies", "Conversations", "post.created", "reply", 80))
-register_section(counted_section("joined", "New members", "member.joined", "member", 90))
+register_section(counted_section("replies", "Conversations", "post.created", "reply", "replies", 80))
+register_section(counted_section("joined", "New members", "member.joined", "member", "members", 90))
 
 
 def period_for_key(frequency, key):

@@ -70,6 +70,7 @@ def send_digest_batch(user_ids, period, *, connection=None):
         claimable = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(kind="digest", key=period.key, recipient_id__in=list(composed), status="pending")
+            .order_by("recipient_id")
             .values_list("pk", "recipient_id")
         )
         Delivery.objects.filter(pk__in=[pk for pk, _ in claimable]).update(
@@ -132,7 +133,12 @@ def send_issue_batch(issue, delivery_ids, *, connection=None):
     batch twice (a duplicate task, a re-enqueued batch after a crash) sends nothing twice.
     """
     rows = list(
-        Delivery.objects.filter(pk__in=list(delivery_ids), status=Delivery.Status.PENDING)
+        Delivery.objects.filter(
+            pk__in=list(delivery_ids),
+            kind="newsletter",
+            key=issue.delivery_key,
+            status=Delivery.Status.PENDING,
+        )
         .select_related("recipient")
         .order_by("pk")
     )
@@ -164,6 +170,6 @@ def send_issue_batch(issue, delivery_ids, *, connection=None):
 
 
 def give_up_issue_batch(issue, delivery_ids, error):
-    Delivery.objects.filter(pk__in=list(delivery_ids), status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.FAILED, last_error=str(error)[:2000]
-    )
+    Delivery.objects.filter(
+        pk__in=list(delivery_ids), kind="newsletter", key=issue.delivery_key, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])

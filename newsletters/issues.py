@@ -12,6 +12,7 @@ from django.utils import timezone
 from communities.models import Activity, Community, Membership, Theme
 from cop_platform.emails import absolute_url
 
+from .digests import theme_url
 from .models import Delivery, Issue, Preference
 
 KIND = "newsletter"
@@ -81,7 +82,7 @@ def draft_for(community, now=None):
         lines += [f"## This month's theme: {theme.title}", ""]
         if theme.description:
             lines += [theme.description.strip(), ""]
-        lines += [f"[Read and join in on the theme page]({absolute_url(theme.get_absolute_url())})", ""]
+        lines += [f"[Read and join in on the theme page]({absolute_url(theme_url(theme))})", ""]
     for title, verbs in DRAFT_SECTIONS:
         items = [item for verb in verbs for item in by_verb.get(verb, [])][:8]
         if not items:

@@ -104,7 +104,13 @@ def password():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path):
+def worker_env(tmp_path):
+    """Environment for the `celery_worker` process; a test module overrides it (e.g. EMAIL_URL=smtp://...)."""
+    return {"EMAIL_URL": f"file://{tmp_path / 'mail'}"}
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path, worker_env):
     """A real Celery worker process on Redis, sharing the test database (PostgreSQL only)."""
     from django.db import connection
 
@@ -118,7 +124,7 @@ def celery_worker(transactional_db, tmp_path):
     celery_app.control.purge()
     celery_app.conf.task_always_eager = False
     mail_dir = tmp_path / "mail"
-    worker = Worker(tmp_path / "worker.log", {"EMAIL_URL": f"file://{mail_dir}"})
+    worker = Worker(tmp_path / "worker.log", worker_env)
     worker.mail_dir = mail_dir
     worker.start()
     yield worker
