@@ -13,7 +13,7 @@ def test_it_lists_only_my_active_communities_with_defaults(
     response = login(member).get(reverse("newsletters:preferences"))
     page = text(response)
     assert "Benefits Realisation" in page and "Assurance Reviewers" in page
-    assert f'<option value="weekly" selected>' in page
+    assert '<option value="weekly" selected>' in page
 
 
 def test_it_saves_choices_per_community(login, member, community, closed_community):
