@@ -175,21 +175,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"newsletters.tasks.*": {"queue": "email"}}
-CELERY_BEAT_SCHEDULE = {
-    # newsletters: digests at 07:00 UTC (weekly on Mondays), scheduled issues, stalled sends.
-    "daily-digest": {
-        "task": "newsletters.tasks.send_digests",
-        "schedule": crontab(minute=0, hour=7),
-        "args": ["daily"],
-    },
-    "weekly-digest": {
-        "task": "newsletters.tasks.send_digests",
-        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
-        "args": ["weekly"],
-    },
-    "scheduled-newsletters": {"task": "newsletters.tasks.send_due_issues", "schedule": 60.0},
-    "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
-}
+CELERY_BEAT_SCHEDULE = {}
 
 # --- E-mail --------------------------------------------------------------------------
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
@@ -204,6 +190,24 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail")
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <community@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Newsletters: digests at 07:00 UTC (weekly on Mondays), scheduled issues, stalled sends.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "daily-digest": {
+            "task": "newsletters.tasks.send_digests",
+            "schedule": crontab(minute=0, hour=7),
+            "args": ["daily"],
+        },
+        "weekly-digest": {
+            "task": "newsletters.tasks.send_digests",
+            "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+            "args": ["weekly"],
+        },
+        "scheduled-newsletters": {"task": "newsletters.tasks.send_due_issues", "schedule": 60.0},
+        "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
+    }
+)
 
 # --- Security (production) -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

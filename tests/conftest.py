@@ -104,9 +104,9 @@ def password():
 
 
 @pytest.fixture
-def worker_env(tmp_path):
-    """Environment for the `celery_worker` process; a test module overrides it (e.g. EMAIL_URL=smtp://...)."""
-    return {"EMAIL_URL": f"file://{tmp_path / 'mail'}"}
+def worker_env():
+    """Extra environment for the `celery_worker` process; a test module overrides it (EMAIL_URL=smtp://...)."""
+    return {}
 
 
 @pytest.fixture
@@ -124,8 +124,9 @@ def celery_worker(transactional_db, tmp_path, worker_env):
     celery_app.control.purge()
     celery_app.conf.task_always_eager = False
     mail_dir = tmp_path / "mail"
-    worker = Worker(tmp_path / "worker.log", worker_env)
+    worker = Worker(tmp_path / "worker.log", {"EMAIL_URL": f"file://{mail_dir}"})
     worker.mail_dir = mail_dir
+    worker.extra_env.update(worker_env)
     worker.start()
     yield worker
     worker.stop()
