@@ -212,7 +212,7 @@ def issue_status(request, slug, pk):
 def issue_preview(request, slug, pk):
     community, access, issue = get_issue_for(request.user, slug, pk)
     _facilitator_only(access)
-    message = mail.newsletter_email(issue, request.user, test=True)
+    message = mail.newsletter_email(issue, request.user)
     html = message.alternatives[0][0]
     return render(
         request,

@@ -126,7 +126,7 @@ def test_newsletter_tab_is_on_community_pages(client, community):
 
 def test_preview_shows_the_email(login, facilitator, draft):
     page = text(login(facilitator).get(url("issue_preview", draft)))
-    assert "Subject: <strong>[Test] November in Benefits</strong>" in page
+    assert "Subject: <strong>November in Benefits</strong>" in page
     assert "srcdoc=" in page and "Plain-text version" in page
 
 
