@@ -243,3 +243,24 @@ def test_issue_page_query_count_does_not_grow_with_recipients(
         )
     with django_assert_num_queries(len(few)):
         client.get(url("issue", draft))
+
+
+def test_archive_list_costs_the_same_queries_for_one_and_many_issues(client, facilitator, community):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publish():
+        issue = Issue.objects.create(community=community, author=facilitator, subject="News", body="Hi")
+        Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENT, started_at=timezone.now())
+
+    archive = reverse("newsletters:issue_list", args=[community.slug])
+    publish()
+    client.get(archive)
+    with CaptureQueriesContext(connection) as one:
+        client.get(archive)
+    for _ in range(12):
+        publish()
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(archive)
+    assert len(one) == len(many)
+    assert text(response).count("News</strong>") == 13

@@ -79,6 +79,10 @@ class Command(BaseCommand):
         parser.add_argument("--processes", type=int, default=2, help="like the worker's --concurrency")
 
     def handle(self, *args, members, communities, keep, seed, processes, **options):
+        if connection.vendor == "sqlite" and processes > 1:
+            # SQLite takes one writer at a time; production runs PostgreSQL.
+            self.stdout.write("SQLite: running in one process (set DATABASE_URL for PostgreSQL).")
+            processes = 1
         rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
         period = digests.period_for("weekly")
         self.cleanup()
