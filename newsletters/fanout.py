@@ -87,9 +87,9 @@ def send_digest_batch(user_ids, period, *, connection=None):
             if temporary is not None:
                 untried.append(pk)
                 continue
-            message = mail.digest_email(users[uid], composed[uid], batch)
-            message.connection = connection
             try:
+                message = mail.digest_email(users[uid], composed[uid], batch)
+                message.connection = connection
                 message.send()
             except Exception as error:
                 if is_permanent(error):
