@@ -224,3 +224,31 @@ def test_inactive_users_and_dead_communities_get_nothing(community):
     log(archived, "thread.created", "Archived thread")
     tasks.send_digests("weekly")
     assert all(m.to not in ([gone.email], [user.email]) for m in mail.outbox)
+
+
+def test_an_app_can_add_a_section_and_spread_keeps_it_to_each_members_communities(
+    member, facilitator, community, closed_community
+):
+    outsider_of_closed = member_of(community, display_name="Only Open")
+    seen_community_ids = []
+
+    def questions_for_you(batch):
+        seen_community_ids.append(sorted(batch.community_ids))
+        by_community = {
+            cid: [digests.DigestItem(f"Question in {c.name}", f"http://testserver/q/{cid}/", c.name)]
+            for cid, c in batch.communities.items()
+        }
+        return batch.spread(by_community)
+
+    digests.register_section(
+        digests.Section("test-questions", "Questions you could answer", questions_for_you, 15)
+    )
+    try:
+        tasks.send_digests("weekly")
+    finally:
+        digests._sections[:] = [s for s in digests._sections if s.key != "test-questions"]
+    assert seen_community_ids == [sorted([community.pk, closed_community.pk])]
+    mine = digest_for(member).body
+    assert "QUESTIONS YOU COULD ANSWER" in mine and "Question in Assurance Reviewers" in mine
+    theirs = digest_for(outsider_of_closed).body
+    assert "Question in Benefits Realisation" in theirs and "Assurance Reviewers" not in theirs

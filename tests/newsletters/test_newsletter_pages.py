@@ -264,3 +264,24 @@ def test_archive_list_costs_the_same_queries_for_one_and_many_issues(client, fac
         response = client.get(archive)
     assert len(one) == len(many)
     assert text(response).count("News</strong>") == 13
+
+
+def test_beat_resumes_an_issue_whose_sending_stalled(facilitator, member, draft):
+    Issue.objects.filter(pk=draft.pk).update(
+        status=Issue.Status.SENDING, started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    for person in (facilitator, member):
+        Delivery.objects.create(
+            recipient=person, email=person.email, kind="newsletter", key=draft.delivery_key
+        )
+    stuck = member_of(draft.community)
+    Delivery.objects.create(
+        recipient=stuck, email=stuck.email, kind="newsletter", key=draft.delivery_key, status="sending",
+        claimed_at=timezone.now() - datetime.timedelta(hours=1),
+    )  # fmt: skip
+    assert issues.resume_stalled() == 1  # one batch re-enqueued (eager: sent now)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([facilitator.email, member.email])
+    draft.refresh_from_db()
+    assert draft.status == "sent"
+    assert Delivery.objects.get(recipient=stuck).status == "sending"  # unknown, not resent
+    assert issues.resume_stalled() == 0
