@@ -267,35 +267,40 @@ class Batch:
         )
 
     @cached_property
-    def activity(self):
-        """The newest few activity rows per (community, verb) in the period: one query, shared.
+    def _activity(self):
+        """The newest few activity rows per (community, verb) in the period, and the totals: one query.
 
         Nobody is shown more than ITEMS_PER_SECTION items of a section, so the database sends
-        at most KEEP_PER_VERB rows per community and verb (a window function), whatever the
-        size of the communities; `activity_counts` has the totals.
+        at most KEEP_PER_VERB rows per community and verb (window functions number and count
+        each partition), whatever the size of the communities.
         """
         if not self.community_ids:
-            return []
-        rank = Window(
-            RowNumber(),
-            partition_by=[F("community_id"), F("verb")],
-            order_by=[F("created_at").desc(), F("pk").desc()],
-        )
-        return list(
+            return [], {}
+        partition = [F("community_id"), F("verb")]
+        rows = list(
             self._activity_rows()
-            .annotate(rank=rank)
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=partition, order_by=[F("created_at").desc(), F("pk").desc()]
+                ),
+                total=Window(Count("pk"), partition_by=partition),
+            )
             .filter(rank__lte=KEEP_PER_VERB)
             .order_by("-created_at", "-pk")
-            .values_list("community_id", "actor_id", "verb", "summary", "url", "created_at")
+            .values_list("community_id", "actor_id", "verb", "summary", "url", "created_at", "total")
         )
+        counts = {(row[0], row[2]): row[6] for row in rows}
+        return rows, counts
 
-    @cached_property
+    @property
+    def activity(self):
+        """Rows (community_id, actor_id, verb, summary, url, created_at, total), newest first."""
+        return self._activity[0]
+
+    @property
     def activity_counts(self):
-        """{(community_id, verb): number of rows in the period}: one query."""
-        if not self.community_ids:
-            return {}
-        rows = self._activity_rows().values("community_id", "verb").annotate(n=Count("pk")).order_by()
-        return {(row["community_id"], row["verb"]): row["n"] for row in rows}
+        """{(community_id, verb): number of rows in the period}."""
+        return self._activity[1]
 
     @cached_property
     def activity_by_verb(self):
@@ -316,7 +321,7 @@ class Batch:
         streams = [self.activity_by_verb.get(verb, ()) for verb in verbs]
         rows = heapq.merge(*streams, key=lambda row: row[5], reverse=True) if len(streams) > 1 else streams[0]
         by_community = defaultdict(list)
-        for community_id, actor_id, _verb, summary, url, created_at in rows:
+        for community_id, actor_id, _verb, summary, url, created_at, _total in rows:
             kept = by_community[community_id]
             if len(kept) >= KEEP_PER_VERB:
                 continue

@@ -176,9 +176,9 @@ def test_a_batch_costs_the_same_queries_for_one_and_fifty_members(community, clo
     few, stats_one = count(one)
     many, stats_fifty = count(fifty)
     assert (stats_one["sent"], stats_fifty["sent"]) == (1, 50)
-    # memberships+users+communities, activity (newest rows per verb), activity counts, themes,
+    # memberships+users+communities, activity (newest rows and totals per verb), themes,
     # insert deliveries, savepoint, lock pending, mark sending, release savepoint, mark sent
-    assert few == many == 10
+    assert few == many == 9
 
 
 def test_refused_addresses_are_failed_and_a_lost_connection_retries(member, facilitator, community):
@@ -252,3 +252,16 @@ def test_an_app_can_add_a_section_and_spread_keeps_it_to_each_members_communitie
     assert "QUESTIONS YOU COULD ANSWER" in mine and "Question in Assurance Reviewers" in mine
     theirs = digest_for(outsider_of_closed).body
     assert "Question in Benefits Realisation" in theirs and "Assurance Reviewers" not in theirs
+
+
+def test_long_sections_show_the_newest_five_and_count_the_rest(facilitator, community, closed_community):
+    reader = member_of(community)
+    for n in range(15):
+        log(community, "thread.created", f"Thread {n:02d}", when=IN_LAST_WEEK.replace(minute=n))
+    for _ in range(12):
+        log(community, "post.created", "reply")
+    tasks.send_digests("weekly")
+    body = digest_for(reader).body
+    assert [f"Thread {n:02d}" in body for n in (14, 10, 9)] == [True, True, False]
+    assert "* and 10 more on the site" in body
+    assert "* 12 new replies in Benefits Realisation" in body
