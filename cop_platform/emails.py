@@ -30,8 +30,15 @@ def build_email(
     unsubscribe_url: str | None = None,
     list_id: str | None = None,
 ) -> EmailMultiAlternatives:
-    """Render `name` for one recipient and return a message ready to send (not sent)."""
+    """Render `name` for one recipient and return a message ready to send (not sent).
+
+    Every message gets a List-Id (the template name unless `list_id` is given), so that
+    recipients can filter each kind; `unsubscribe_url` is also given to the templates.
+    """
     context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
+    if unsubscribe_url:
+        context["unsubscribe_url"] = absolute_url(unsubscribe_url)
+    list_id = list_id or name.replace("_", "-")
     subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
     text = render_to_string(f"emails/{name}.txt", context)
     html = _inliner.inline(render_to_string(f"emails/{name}.html", context))

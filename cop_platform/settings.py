@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -197,6 +198,24 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <community@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Newsletters: digests at 07:00 UTC (weekly on Mondays), scheduled issues, stalled sends.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "daily-digest": {
+            "task": "newsletters.tasks.send_digests",
+            "schedule": crontab(minute=0, hour=7),
+            "args": ["daily"],
+        },
+        "weekly-digest": {
+            "task": "newsletters.tasks.send_digests",
+            "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+            "args": ["weekly"],
+        },
+        "scheduled-newsletters": {"task": "newsletters.tasks.send_due_issues", "schedule": 60.0},
+        "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
+    }
+)
 
 # --- Security (production) -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

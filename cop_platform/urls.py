@@ -12,6 +12,6 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("communities/", include("forums.urls")),
     path("communities/", include("hotseats.urls")),
-    path("notifications/", include("newsletters.urls")),
+    path("", include("newsletters.urls")),  # notifications/, email/, communities/<slug>/newsletter/
     path("admin/", admin.site.urls),
 ]

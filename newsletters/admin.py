@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Delivery, Notification
+from .models import Delivery, Issue, Notification, Preference
 
 
 @admin.register(Delivery)
@@ -16,3 +16,19 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "recipient", "kind", "text", "read_at"]
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "community"]
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["subject", "community", "status", "scheduled_for", "started_at", "recipient_count"]
+    list_filter = ["status"]
+    search_fields = ["subject", "community__name"]
+    raw_id_fields = ["community", "author"]
+    readonly_fields = ["body_html", "started_at", "finished_at", "recipient_count"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "community", "digest", "newsletter", "immediate"]
+    list_filter = ["digest", "newsletter", "immediate"]
+    raw_id_fields = ["user", "community"]

@@ -5,7 +5,24 @@ class NewslettersConfig(AppConfig):
     name = "newsletters"
     verbose_name = "E-mail and notifications"
 
+    def register_extensions(self):
+        """The community "Newsletter" tab, and the built-in digest sections."""
+        from communities.extensions import Tab, register_tab
+
+        from . import digests  # noqa: F401 - registers the built-in digest sections
+
+        also_current = ("newsletters:issue", "newsletters:issue_new", "newsletters:issue_edit")
+        register_tab(
+            Tab(
+                "Newsletter",
+                "newsletters:issue_list",
+                order=80,
+                also_current=(*also_current, "newsletters:issue_preview"),
+            )
+        )
+
     def ready(self):
+        self.register_extensions()
         # Connect to the content apps' signals.
         from . import (
             receivers,  # noqa: F401

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cop_platform.markdown import render_markdown, stored_html
+
 
 class Notification(models.Model):
     """An in-app notice for one member, shown under the bell in the header."""
@@ -95,3 +97,70 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.key} to {self.email} ({self.status})"
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self):
+        """Issues that went out: the archive members read on the site."""
+        return self.filter(status__in=[Issue.Status.SENDING, Issue.Status.SENT])
+
+
+class Issue(models.Model):
+    """One issue of a community's monthly newsletter, composed by a facilitator in Markdown.
+
+    Each recipient gets a Delivery row (kind "newsletter", key "issue:<pk>"), so sending the
+    same issue twice, or a worker restarting half way, never mails anyone twice.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=150)
+    body = models.TextField(help_text="Markdown is supported.")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["community", "status", "-started_at"])]
+
+    def __str__(self):
+        return self.subject
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def body_safe(self):
+        return stored_html(self.body_html)
+
+    @property
+    def delivery_key(self):
+        return f"issue:{self.pk}"
+
+    @property
+    def is_editable(self):
+        return self.status in (self.Status.DRAFT, self.Status.SCHEDULED)
+
+    @property
+    def is_published(self):
+        return self.status in (self.Status.SENDING, self.Status.SENT)

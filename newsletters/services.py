@@ -7,7 +7,7 @@ from communities.models import Community, Membership
 from cop_platform.emails import build_email
 from cop_platform.markdown import render_markdown, stored_html
 
-from . import delivery
+from . import delivery, mail
 from .models import Notification, Preference
 
 
@@ -34,10 +34,15 @@ def send_notification_email(notification_id):
     recipient = notification.recipient
 
     def build():
-        return build_email(
+        context = {"notification": notification, "recipient": recipient, "community": notification.community}
+        if notification.community_id is None:
+            return build_email("notification", context, to=recipient.email, list_id="notifications")
+        return mail.optional_email(
             "notification",
-            {"notification": notification, "recipient": recipient, "community": notification.community},
-            to=recipient.email,
+            context,
+            recipient,
+            list_name=f"immediate:{notification.community_id}",
+            list_id=f"notifications.{notification.community.slug}",
         )
 
     return delivery.send_once(recipient, "notification", f"notification:{notification.pk}", build)

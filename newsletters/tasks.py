@@ -43,3 +43,117 @@ def tell_staff_of_proposal(community_id):
 def send_notification_email(self, notification_id):
     """E-mail one in-app notification to its recipient (at most once)."""
     return services.send_notification_email(notification_id)
+
+
+# --- digests ----------------------------------------------------------------------------------
+
+
+@shared_task
+def send_digests(frequency):
+    """Beat entry: enqueue one batch task per ~50 members who take this digest frequency.
+
+    Safe to run twice for the same period: the batches skip members already sent.
+    """
+    from . import digests
+
+    period = digests.period_for(frequency)
+    ids = digests.recipient_ids(frequency)
+    for start in range(0, len(ids), digests.BATCH_SIZE):
+        send_digest_batch.delay(ids[start : start + digests.BATCH_SIZE], frequency, period.key)
+    return len(ids)
+
+
+@shared_task(bind=True, max_retries=5)
+def send_digest_batch(self, user_ids, frequency, period_key):
+    """Compose and send the digests of one batch of members for one period (see fanout.py)."""
+    from . import digests, fanout
+
+    period = digests.period_for_key(frequency, period_key)
+    try:
+        return fanout.send_digest_batch(user_ids, period)
+    except fanout.TemporaryFailure as error:
+        if self.request.retries >= self.max_retries:
+            fanout.give_up_digest_batch(user_ids, period, error)
+            return None
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+
+
+# --- newsletter -------------------------------------------------------------------------------
+
+
+def backoff(retries):
+    """30 s, 1 min, 2 min, 4 min... capped at 30 min."""
+    return min(30 * 2**retries, 1800)
+
+
+@shared_task
+def start_issue(issue_id):
+    """Create the issue's delivery rows and enqueue its batches (idempotent, see issues.start_issue)."""
+    from . import issues
+
+    return issues.start_issue(issue_id)
+
+
+@shared_task(bind=True, max_retries=6)
+def send_issue_batch(self, issue_id, delivery_ids):
+    """Send an issue to one batch of recipients; SMTP trouble retries the rest with backoff."""
+    from . import fanout, issues
+    from .models import Issue
+
+    issue = Issue.objects.select_related("community", "author").filter(pk=issue_id).first()
+    if issue is None:
+        return 0
+    try:
+        sent = fanout.send_issue_batch(issue, delivery_ids)
+    except fanout.TemporaryFailure as error:
+        if self.request.retries >= self.max_retries:
+            fanout.give_up_issue_batch(issue, delivery_ids, error)
+            issues.finish_if_done(issue_id)
+            return None
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+    issues.finish_if_done(issue_id)
+    return sent
+
+
+@shared_task
+def resume_issue(issue_id):
+    """Re-enqueue an issue's waiting rows (the facilitator pressed "Resume sending")."""
+    from . import issues
+    from .models import Issue
+
+    issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.SENDING).first()
+    return issues.enqueue_pending(issue) if issue else 0
+
+
+@shared_task
+def resume_stalled_issues():
+    """Beat: issues whose sending stopped (a lost worker) get their waiting rows re-enqueued."""
+    from . import issues
+
+    return issues.resume_stalled()
+
+
+@shared_task
+def send_due_issues():
+    """Beat, every minute: start scheduled issues whose time has come."""
+    from . import issues
+
+    return issues.send_due_issues()
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=3)
+def send_issue_test(self, issue_id, user_id, stamp):
+    """E-mail a test copy of an issue to one facilitator (one message per request)."""
+    from django.contrib.auth import get_user_model
+
+    from . import delivery, mail
+    from .models import Issue
+
+    issue = Issue.objects.select_related("community", "author").get(pk=issue_id)
+    user = get_user_model().objects.get(pk=user_id)
+    return delivery.send_once(
+        user,
+        "newsletter_test",
+        f"issue:{issue_id}:{stamp}",
+        lambda: mail.newsletter_email(issue, user, test=True),
+    )

@@ -104,7 +104,13 @@ def password():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, tmp_path):
+def worker_env():
+    """Extra environment for the `celery_worker` process; a test module overrides it (EMAIL_URL=smtp://...)."""
+    return {}
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path, worker_env):
     """A real Celery worker process on Redis, sharing the test database (PostgreSQL only)."""
     from django.db import connection
 
@@ -120,6 +126,7 @@ def celery_worker(transactional_db, tmp_path):
     mail_dir = tmp_path / "mail"
     worker = Worker(tmp_path / "worker.log", {"EMAIL_URL": "file://", "EMAIL_FILE_PATH": str(mail_dir)})
     worker.mail_dir = mail_dir
+    worker.extra_env.update(worker_env)
     worker.start()
     yield worker
     worker.stop()

@@ -1,0 +1,77 @@
+"""The bulk e-mails newsletters sends: each carries one-click unsubscribe for its own list."""
+
+import functools
+
+from django.urls import reverse
+
+from cop_platform.emails import absolute_url, build_email
+
+from .tokens import make_token
+
+
+@functools.cache
+def _preferences_url():
+    return absolute_url(reverse("newsletters:preferences"))
+
+
+@functools.cache
+def _unsubscribe_pattern():
+    return reverse("newsletters:unsubscribe", args=["TOKEN"])
+
+
+def optional_email(name, context, recipient, *, list_name, list_id, reply_to=None):
+    """An e-mail the member may switch off: RFC 8058 headers plus the link in the footer."""
+    # One reverse() per process rather than per message: bulk mail renders thousands.
+    path = _unsubscribe_pattern().replace("TOKEN", make_token(recipient.pk, list_name))
+    return build_email(
+        name,
+        {**context, "recipient": recipient, "preferences_url": _preferences_url()},
+        to=recipient.email,
+        reply_to=reply_to,
+        unsubscribe_url=path,
+        list_id=list_id,
+    )
+
+
+def digest_email(recipient, sections, batch):
+    period = batch.period
+    community_ids = batch.communities_of[recipient.pk]
+    communities = [(batch.communities[cid].name, batch.community_url(cid)) for cid in community_ids]
+    show_community = len(communities) > 1
+    return optional_email(
+        "digest",
+        {
+            "sections": [
+                (section.title, section.as_html(show_community), section.as_text(show_community))
+                for section in sections
+            ],
+            "period": period,
+            "frequency": "daily" if period.frequency == "daily" else "weekly",
+            "communities": communities,
+        },
+        recipient,
+        list_name="digest",
+        list_id=f"digest-{period.frequency}",
+    )
+
+
+def newsletter_email(issue, recipient, *, test=False):
+    community = issue.community
+    reply_to = [issue.author.email] if issue.author_id and issue.author.email else None
+    return optional_email(
+        "newsletter",
+        {
+            "issue": issue,
+            "community": community,
+            "test": test,
+            "archive_url": absolute_url(issue_path(issue)),
+        },
+        recipient,
+        list_name=f"newsletter:{community.pk}",
+        list_id=f"newsletter.{community.slug}",
+        reply_to=reply_to,
+    )
+
+
+def issue_path(issue):
+    return reverse("newsletters:issue", args=[issue.community.slug, issue.pk])
