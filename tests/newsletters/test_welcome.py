@@ -33,7 +33,8 @@ def test_the_welcome_is_signed_by_the_facilitator_who_approved(
     message = mail.outbox[0]
     assert message.reply_to == [facilitator.email]
     assert "Warm regards,\nFiona Facilitator" in message.body
-    assert message.body.rstrip().endswith("Visit the community: http://testserver/communities/assurance/")
+    assert "Visit the community: http://testserver/communities/assurance/" in message.body
+    assert message.body.rstrip().endswith("E-mail settings: http://testserver/email/preferences/")
 
 
 def test_the_founder_of_a_community_gets_no_welcome_from_themselves(outsider, staff, on_commit):
