@@ -9,7 +9,10 @@ class NewslettersConfig(AppConfig):
         """The community "Newsletter" tab, and the built-in digest sections."""
         from communities.extensions import Tab, register_tab
 
-        from . import digests  # noqa: F401 - registers the built-in digest sections
+        from . import (
+            digest_forums,  # noqa: F401 - "questions you could answer", from the discussions
+            digests,  # noqa: F401 - registers the built-in digest sections
+        )
 
         also_current = ("newsletters:issue", "newsletters:issue_new", "newsletters:issue_edit")
         register_tab(
