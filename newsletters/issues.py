@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Activity, Community, Membership, Theme
 from cop_platform.emails import absolute_url
+from forums.models import Thread
+from hotseats.models import HotSeat
 
 from .digests import theme_url
 from .models import Delivery, Issue, Preference
@@ -35,10 +38,41 @@ class IssueError(Exception):
 
 # --- the pre-filled draft ----------------------------------------------------------------------
 
+
+def top_discussions(community, since, now):
+    """The month's liveliest discussions, most replies first (one query)."""
+    threads = (
+        Thread.objects.filter(community=community, hidden_at__isnull=True, last_post_at__gte=since)
+        .filter(reply_count__gt=0)
+        .order_by("-reply_count", "-last_post_at")[:5]
+    )
+    items = []
+    for thread in threads:
+        thread.community = community
+        replies = f"{thread.reply_count} repl{'y' if thread.reply_count == 1 else 'ies'}"
+        items.append((f"{thread.title} ({replies})", thread.get_absolute_url()))
+    return items
+
+
+def hot_seat_transcripts(community, since, now):
+    """Hot seats that closed this month, linked to their transcripts (one query)."""
+    closed = HotSeat.objects.filter(community=community).past(now).filter(closes_at__gte=since)
+    return [
+        (
+            f"Transcript: {h.title}, with {h.expert_display_name}",
+            reverse("hotseats:transcript", args=[community.slug, h.pk]),
+        )
+        for h in closed.select_related("expert").order_by("-closes_at")[:5]
+    ]
+
+
+# Each section is filled either by a function (community, since, now) -> [(text, url)] that
+# reads an app's own models, or by activity-log verbs.
 DRAFT_SECTIONS = [
-    ("Top discussions", ["thread.created"]),
+    ("Top discussions", top_discussions),
     ("Questions answered", ["answer.accepted"]),
-    ("Hot seats", ["hotseat.scheduled", "hotseat.opened", "hotseat.closed", "hotseat.answered"]),
+    ("Hot seat transcripts", hot_seat_transcripts),
+    ("Hot seats", ["hotseat.scheduled", "hotseat.opened"]),
     ("Article of the month", ["article.featured"]),
     ("New in the repertoire", ["document.uploaded", "document.versioned", "link.added"]),
     ("Meetings", ["meeting.scheduled", "meeting.notes"]),
@@ -51,7 +85,7 @@ def _md_escape(text):
 
 
 def draft_for(community, now=None):
-    """(subject, Markdown body) pre-filled from the last month of the community: three queries.
+    """(subject, Markdown body) pre-filled from the last month of the community: five queries.
 
     The activity log gives what happened, the current theme what the community focuses on,
     and memberships who is new. The facilitator edits the result before anything is sent.
@@ -83,8 +117,11 @@ def draft_for(community, now=None):
         if theme.description:
             lines += [theme.description.strip(), ""]
         lines += [f"[Read and join in on the theme page]({absolute_url(theme_url(theme))})", ""]
-    for title, verbs in DRAFT_SECTIONS:
-        items = [item for verb in verbs for item in by_verb.get(verb, [])][:8]
+    for title, source in DRAFT_SECTIONS:
+        if callable(source):
+            items = source(community, since, now)
+        else:
+            items = [item for verb in source for item in by_verb.get(verb, [])][:8]
         if not items:
             continue
         lines += [f"## {title}", ""]

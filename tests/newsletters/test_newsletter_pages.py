@@ -39,7 +39,18 @@ def closed_issue(facilitator, closed_community):
 
 
 def test_the_draft_is_prefilled_from_the_month(login, facilitator, core_member, community):
-    record(community, core_member, "thread.created", "How do you measure benefits?", url="/t/1/")
+    from forums import services as forum_services
+    from tests.forums.helpers import age
+    from tests.hotseats.conftest import make_hotseat
+
+    age(core_member)
+    quiet = forum_services.start_thread(core_member, community, title="A quiet question", body="Anyone?")
+    lively = forum_services.start_thread(
+        core_member, community, title="How do you measure benefits?", body="?"
+    )
+    forum_services.post_reply(facilitator, lively, "Like this.")
+    forum_services.post_reply(facilitator, lively, "And like that.")
+    hotseat = make_hotseat(community, state="closed", title="Benefits after go-live", expert_name="Nadia New")
     record(community, core_member, "document.uploaded", "Benefits toolkit", url="/d/1/")
     record(community, core_member, "article.featured", "Why projects fail", url="https://example.org/a")
     today = timezone.localdate()
@@ -56,13 +67,16 @@ def test_the_draft_is_prefilled_from_the_month(login, facilitator, core_member, 
     for line in [
         "## This month's theme: Benefits maps",
         "## Top discussions",
-        "- [How do you measure benefits?](http://testserver/t/1/)",
+        f"- [How do you measure benefits? (2 replies)](http://testserver{lively.get_absolute_url()})",
+        "## Hot seat transcripts",
+        f"- [Transcript: Benefits after go-live, with Nadia New](http://testserver/communities/benefits/hotseats/{hotseat.pk}/transcript/)",
         "## Article of the month",
         "## New in the repertoire",
         "## Welcome to our new members",
         "Cora Core",
     ]:
         assert line in page
+    assert quiet.title not in page.split("## Top discussions")[1].split("##")[0]  # no replies yet
 
 
 def test_facilitator_saves_a_draft_that_members_cannot_see(login, facilitator, member, community):
