@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cop_platform.markdown import render_markdown, stored_html
+from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 
 class Notification(models.Model):
@@ -143,15 +143,10 @@ class Issue(models.Model):
         return self.subject
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+        kwargs = render_markdown_fields(self, kwargs, ("body",))
         super().save(*args, **kwargs)
 
-    @property
-    def body_safe(self):
-        return stored_html(self.body_html)
+    body_safe = SafeHTML("body_html")
 
     @property
     def delivery_key(self):

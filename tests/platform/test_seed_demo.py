@@ -1,0 +1,28 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+
+from newsletters.models import Issue
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_seeding_the_demo_twice_changes_nothing_and_e_mails_nobody(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=io.StringIO())
+    first = row_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert row_counts() == first
+    assert mail.outbox == []
+    assert first["communities.Community"] == 6
+    assert first["communities.Membership"] > 30
+    assert Issue.objects.filter(status="sent").count() == 1  # last month's newsletter in the archive
+    assert Issue.objects.filter(status="draft").count() == 1  # this month's, waiting for its facilitator
