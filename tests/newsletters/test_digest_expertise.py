@@ -60,7 +60,7 @@ def test_members_are_asked_the_unanswered_questions_that_match_their_expertise(
     assert "Closed risk question" not in digest_text(outsider)
 
 
-def test_the_expertise_section_costs_three_queries_for_any_batch(community, member):
+def test_the_expertise_section_costs_two_queries_for_any_batch(community, member):
     asker = member_of(community)
     for i in range(20):
         question(community, asker, f"Benefits question {i}", ["benefits realisation"])
@@ -72,5 +72,5 @@ def test_the_expertise_section_costs_three_queries_for_any_batch(community, memb
 
     with CaptureQueriesContext(connection) as queries:
         items = unanswered_for_expertise(batch)
-    assert len(queries) == 3
+    assert len(queries) == 2
     assert all(len(items[u.pk]) == digests.ITEMS_PER_SECTION for u in members)
