@@ -5,9 +5,10 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
-from communities.activity import record
 from communities.models import Membership
+from forums import services as forum_services
 from tests.factories import CommunityFactory, member_of
+from tests.forums.helpers import age
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,10 @@ def test_facilitator_sends_the_monthly_newsletter(page, live_server):
     community = CommunityFactory(name="Benefits Realisation", slug="benefits")
     facilitator = member_of(community, Membership.Role.FACILITATOR, display_name="Fiona Facilitator")
     reader = member_of(community, display_name="Rhea Reader")
-    record(community, reader, "thread.created", "How do you baseline benefits?", url="/t/1/")
+    thread = forum_services.start_thread(
+        age(reader), community, title="How do you baseline benefits?", body="?"
+    )
+    forum_services.post_reply(facilitator, thread, "With a four-week sample.")
 
     sign_in(page, facilitator, live_server.url)
     page.goto("/communities/benefits/")
@@ -45,7 +49,8 @@ def test_facilitator_sends_the_monthly_newsletter(page, live_server):
     page.get_by_role("button", name="Send now to 2 members").click()
     page.get_by_text("Sending has started.").wait_for()
     assert page.get_by_test_id("sent").inner_text() == "2"
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([facilitator.email, reader.email])
+    newsletters = [m.to[0] for m in mail.outbox if m.subject.startswith("Benefits Realisation:")]
+    assert sorted(newsletters) == sorted([facilitator.email, reader.email])
 
     sign_in(page, reader, live_server.url)
     page.goto("/communities/benefits/newsletter/")
