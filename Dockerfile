@@ -12,7 +12,8 @@ COPY newsletters ./newsletters
 RUN pip install .
 
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --noinput \
+# Built with production settings, so that whitenoise's manifest of hashed names is written.
+RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
  && useradd --create-home app && mkdir -p /app/media && chown app /app/media
 USER app
 
