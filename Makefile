@@ -48,7 +48,7 @@ worker: $(STAMP)
 	$(BIN)/celery -A cop_platform worker -Q default,email --loglevel=INFO
 
 beat: $(STAMP)
-	$(BIN)/celery -A cop_platform beat --loglevel=INFO
+	$(BIN)/celery -A cop_platform beat --loglevel=INFO --schedule /tmp/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache
