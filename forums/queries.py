@@ -2,12 +2,14 @@
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from communities.models import Membership
 from communities.policy import get_community_for
 
 from .models import Post, Thread
@@ -153,3 +155,22 @@ def snippet_parts(post, length=40):
         if rest:
             parts.append((rest, False))
     return parts
+
+
+def people_who_could_answer(thread, tags, limit=5):
+    """Active members of the thread's community whose expertise shares a tag with an
+    unanswered question: who a facilitator could invite to reply (one query)."""
+    if not tags or thread.kind != Thread.Kind.QUESTION or thread.reply_count:
+        return []
+    return list(
+        get_user_model()
+        .objects.filter(
+            memberships__community_id=thread.community_id,
+            memberships__state=Membership.State.ACTIVE,
+            expertise__in=tags,
+            is_active=True,
+        )
+        .exclude(pk=thread.author_id)
+        .distinct()
+        .order_by("display_name")[:limit]
+    )

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..queries import (
     get_thread_for,
+    people_who_could_answer,
     similar_threads,
     threads_for_community,
 )
@@ -208,6 +209,8 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
         )
     if access.is_member:
         activity.note_presence(request, community)
+    tags = list(thread.tags.all())
+    could_answer = people_who_could_answer(thread, tags) if access.can_moderate else []
     return render(
         request,
         "forums/thread_detail.html",
@@ -225,7 +228,8 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
             "poll": poll_context,
             "can_reply": access.can_reply(thread),
             "can_accept": access.can_accept_answer(thread),
-            "tags": list(thread.tags.all()),
+            "tags": tags,
+            "could_answer": could_answer,
         },
         status=status,
     )
