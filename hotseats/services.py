@@ -370,6 +370,19 @@ def vote(user, question):
 
 
 @transaction.atomic
+def withdraw_vote(user, question):
+    """Take back one's vote while the hot seat is still taking questions."""
+    if question.hotseat.is_closed:
+        raise HotSeatError("This hot seat has closed; votes can no longer change.")
+    deleted, _ = Vote.objects.filter(question=question, user=user).delete()
+    if not deleted:
+        raise HotSeatError("You had not voted for this question.")
+    Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
+    question.refresh_from_db(fields=["vote_count"])
+    return question
+
+
+@transaction.atomic
 def edit_question(user, question, body):
     access = access_for(user, question.hotseat.community)
     if not can_edit_hotseat_question(access, question):

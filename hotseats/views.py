@@ -287,12 +287,16 @@ def _form_page(request, hotseat, access, form, heading, submit, question=None, s
 @ratelimit(key="user", rate="200/h", method="POST", block=True)
 def question_vote(request, slug, pk, question_pk):
     question, hotseat, access = get_question_for(request.user, slug, pk, question_pk)
+    withdraw = request.POST.get("withdraw") == "1"
     try:
-        services.vote(request.user, question)
+        if withdraw:
+            services.withdraw_vote(request.user, question)
+        else:
+            services.vote(request.user, question)
     except HotSeatError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your vote is counted.")
+        messages.success(request, "Your vote is withdrawn." if withdraw else "Your vote is counted.")
     return _back(hotseat, question)
 
 

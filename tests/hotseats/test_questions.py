@@ -69,6 +69,39 @@ def test_member_votes_once_and_voting_twice_is_refused(login, member, core_membe
     assert Vote.objects.filter(question=question).count() == 1
 
 
+def test_member_withdraws_a_vote_while_the_hot_seat_is_open(login, member, core_member, community):
+    question = ask(make_hotseat(community, None), core_member)
+    client = login(member)
+    client.post(q_url("vote", question))
+
+    response = client.post(q_url("vote", question), {"withdraw": "1"}, follow=True)
+    again = client.post(q_url("vote", question), {"withdraw": "1"}, follow=True)
+
+    assert "Your vote is withdrawn." in text(response)
+    assert "You had not voted for this question." in text(again)
+    question.refresh_from_db()
+    assert question.vote_count == 0
+    assert not Vote.objects.exists()
+
+
+def test_votes_cannot_be_withdrawn_after_closing(login, member, core_member, community):
+    hotseat = make_hotseat(community, None)
+    question = ask(hotseat, core_member)
+    Vote.objects.create(question=question, user=member)
+    Question.objects.filter(pk=question.pk).update(vote_count=1)
+    hotseat.status = "closed"
+    hotseat.opens_at, hotseat.closes_at = (
+        hotseat.opens_at.replace(year=2020),
+        hotseat.closes_at.replace(year=2020),
+    )
+    hotseat.save()
+
+    response = login(member).post(q_url("vote", question), {"withdraw": "1"}, follow=True)
+
+    assert "votes can no longer change" in text(response)
+    assert Vote.objects.filter(question=question, user=member).exists()
+
+
 def test_voting_for_your_own_question_is_refused(login, member, community):
     question = ask(make_hotseat(community, None), member)
 
