@@ -139,19 +139,25 @@ def test_a_killed_worker_never_sends_twice_and_the_page_tells_what_happened(
     rows = dict(Delivery.objects.filter(key=issue.delivery_key).values_list("email", "status"))
     assert rows["held@example.org"] == "sending"  # fate unknown, never resent
     assert "held@example.org" not in counts
-    assert {e for e, s in rows.items() if s == "failed"} == {f"bounce{n}@example.org" for n in (10, 150, 390)}
+    bounces = {f"bounce{n}@example.org" for n in (10, 150, 390)}
+    failed = {e for e, s in rows.items() if s == "failed"}
     sent = {e for e, s in rows.items() if s == "sent"}
     unknown = {e for e, s in rows.items() if s == "sending"}
+    # A refused address is "failed", unless the kill caught it in a batch the dead worker had
+    # already claimed (two batches run at once): then its fate is "unknown" like the held one.
+    assert failed <= bounces <= failed | unknown
+    assert failed, "no refused address was ever tried"
     assert sent <= set(counts) <= sent | unknown
 
     final = status_counts(issue)
-    assert (final.sent, final.failed, final.remaining) == (len(sent), 3, 0)
+    assert (final.sent, final.failed, final.remaining) == (len(sent), len(failed), 0)
     assert final.unknown == len(unknown) >= 1
     page = text(client.get(page_url))
     assert f'data-testid="sent">{final.sent}<' in page
-    assert 'data-testid="failed">3<' in page
+    assert f'data-testid="failed">{final.failed}<' in page
     assert f'data-testid="unknown">{final.unknown}<' in page
-    assert "held@example.org" in page and "bounce10@example.org" in page
+    assert "held@example.org" in page
+    assert all(address in page for address in failed)
     # the message to the held address stays unknown: a later resume does not send it
     issues.enqueue_pending(Issue.objects.get(pk=issue.pk))
     assert Delivery.objects.get(email="held@example.org").status == "sending"
