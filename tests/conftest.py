@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,14 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def rate_limits_on(settings):
+    """Turn rate limits on with fresh counters. A new key prefix isolates them without
+    clearing the cache, which in CI is the Redis database Celery uses too."""
+    settings.RATELIMIT_ENABLE = True
+    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
 
 
 @pytest.fixture

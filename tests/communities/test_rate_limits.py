@@ -1,5 +1,3 @@
-import uuid
-
 import pytest
 from django.urls import reverse
 
@@ -10,14 +8,7 @@ from tests.utils import text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def limits_on(settings):
-    # A fresh key prefix isolates the counters without clearing a cache shared with Celery.
-    settings.RATELIMIT_ENABLE = True
-    settings.RATELIMIT_CACHE_PREFIX = f"rl-test-{uuid.uuid4().hex}:"
-
-
-def test_proposing_too_often_is_refused_with_a_message_and_keeps_the_text(login, outsider, limits_on):
+def test_proposing_too_often_is_refused_with_a_message_and_keeps_the_text(login, outsider, rate_limits_on):
     client = login(outsider)
     for i in range(5):
         client.post(
@@ -35,7 +26,7 @@ def test_proposing_too_often_is_refused_with_a_message_and_keeps_the_text(login,
     assert not Community.objects.filter(name="One Too Many").exists()
 
 
-def test_joining_and_leaving_in_a_loop_is_stopped(login, outsider, limits_on):
+def test_joining_and_leaving_in_a_loop_is_stopped(login, outsider, rate_limits_on):
     client = login(outsider)
     community = CommunityFactory()
     statuses = set()

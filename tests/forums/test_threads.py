@@ -184,11 +184,7 @@ def test_new_accounts_may_post_only_a_few_links(login, outsider, community):
     assert Thread.objects.filter(title="Links").exists()
 
 
-def test_posting_rate_limit_keeps_the_text(login, member, community, settings):
-    from django.core.cache import cache
-
-    cache.clear()
-    settings.RATELIMIT_ENABLE = True
+def test_posting_rate_limit_keeps_the_text(login, member, community, rate_limits_on):
     t = thread(member, community)
     client = login(member)
     url = reverse("forums:reply", args=[community.slug, t.pk])
@@ -199,7 +195,6 @@ def test_posting_rate_limit_keeps_the_text(login, member, community, settings):
     assert "You are posting very quickly" in text(response)
     assert "One reply too many" in text(response)
     assert not Post.objects.filter(body="One reply too many").exists()
-    cache.clear()
 
 
 def test_links_are_counted_once_each():
