@@ -1,8 +1,9 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -87,20 +88,43 @@ def home(request, slug):
 
 
 def members(request, slug):
+    """Who is here and who knows what: the member list, filterable by expertise."""
     community, access = get_community_for(request.user, slug)
     if not access.can_see_members:
         raise Http404
+    memberships = Membership.objects.active().filter(community=community)
+    expertise = expertise_in(memberships)
+    wanted = request.GET.get("expertise", "")
+    if wanted:
+        memberships = memberships.filter(user__expertise__slug=wanted)
     memberships = (
-        Membership.objects.active()
-        .filter(community=community)
-        .select_related("user")
-        .order_by("-role", "user__display_name")
+        memberships.select_related("user")
+        .prefetch_related("user__expertise")
+        .order_by(Membership.role_order(), "user__display_name")
     )
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "communities/members.html",
-        {"community": community, "access": access, "page": page, "roles": Membership.Role.choices},
+        {
+            "community": community,
+            "access": access,
+            "page": page,
+            "roles": Membership.Role.choices,
+            "expertise": expertise,
+            "wanted": next((tag for tag in expertise if tag["slug"] == wanted), None),
+        },
+    )
+
+
+def expertise_in(memberships, limit=20):
+    """The expertise tags most often listed by these members, with how many list each (one query)."""
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"), expertise__isnull=False)
+        .values(name=F("expertise__name"), slug=F("expertise__slug"))
+        .annotate(people=Count("pk", distinct=True))
+        .order_by("-people", "name")[:limit]
     )
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -183,6 +183,15 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.community} ({self.role}, {self.state})"
+
+    @classmethod
+    def role_order(cls):
+        """An order_by expression: facilitators, then core members, then everyone else."""
+        return Case(
+            When(role=cls.Role.FACILITATOR, then=Value(0)),
+            When(role=cls.Role.CORE, then=Value(1)),
+            default=Value(2),
+        )
 
     @property
     def is_active(self):

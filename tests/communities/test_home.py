@@ -4,7 +4,7 @@ from django.urls import reverse
 from communities import activity
 from communities.models import Membership, Presence
 from tests.factories import MembershipFactory, UserFactory
-from tests.utils import text
+from tests.utils import text, words
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +111,31 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
 def test_members_page_query_count_does_not_grow(login, member, community, django_assert_num_queries):
     client = login(member)
     url = reverse("communities:members", args=[community.slug])
-    # session, user, community, membership, count, page of members, sidebar, notifications
-    with django_assert_num_queries(8):
+    client.get(url)  # content types for the expertise tags are cached per process
+    # session, user, community, membership, expertise counts, count, page of members,
+    # their expertise, sidebar, notifications
+    with django_assert_num_queries(10):
         client.get(url)
-    MembershipFactory.create_batch(30, community=community)
-    with django_assert_num_queries(8):
+    for m in MembershipFactory.create_batch(30, community=community):
+        m.user.expertise.set(["risk", f"topic {m.pk}"])
+    with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_members_are_listed_facilitators_first_and_filtered_by_expertise(
+    login, member, community, facilitator, core_member
+):
+    member.expertise.set(["Benefits mapping"])
+    core_member.expertise.set(["Benefits mapping", "Risk"])
+    page = words(login(member).get(reverse("communities:members", args=[community.slug])))
+
+    listing = page.split("Members (3)")[1]
+    assert listing.index("Fiona Facilitator") < listing.index("Cora Core") < listing.index("Mo Member")
+    assert "Who knows what" in page and "Benefits mapping 2" in page and "Risk 1" in page
+
+    filtered = words(
+        login(member).get(reverse("communities:members", args=[community.slug]), {"expertise": "risk"})
+    )
+    assert "Members who know about “Risk” (1)" in filtered
+    assert "Cora Core" in filtered.split("Members who know about")[1]
+    assert "Mo Member" not in filtered.split("Members who know about")[1]
