@@ -232,18 +232,25 @@ def issue_test(request, slug, pk):
     return redirect("newsletters:issue", slug=slug, pk=pk)
 
 
-@login_required
-@require_POST
-def issue_send(request, slug, pk):
+def _issue_action(request, slug, pk, action, success):
+    """A facilitator's button on an issue: run `action(issue)`, say how it went, back to the issue."""
     community, access, issue = get_issue_for(request.user, slug, pk)
     _facilitator_only(access)
     try:
-        issues.send_now(issue)
+        action(issue)
     except issues.IssueError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Sending has started. This page shows the progress.")
+        messages.success(request, success)
     return redirect("newsletters:issue", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def issue_send(request, slug, pk):
+    return _issue_action(
+        request, slug, pk, issues.send_now, "Sending has started. This page shows the progress."
+    )
 
 
 @login_required
@@ -268,28 +275,18 @@ def issue_schedule(request, slug, pk):
 @login_required
 @require_POST
 def issue_unschedule(request, slug, pk):
-    community, access, issue = get_issue_for(request.user, slug, pk)
-    _facilitator_only(access)
-    try:
-        issues.unschedule(issue)
-    except issues.IssueError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The issue is a draft again; nothing will be sent.")
-    return redirect("newsletters:issue", slug=slug, pk=pk)
+    return _issue_action(
+        request, slug, pk, issues.unschedule, "The issue is a draft again; nothing will be sent."
+    )
 
 
 @login_required
 @require_POST
 def issue_resume(request, slug, pk):
-    community, access, issue = get_issue_for(request.user, slug, pk)
-    _facilitator_only(access)
-    try:
-        issues.resume(issue)
-    except issues.IssueError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, "Sending resumes for the members still waiting. Nobody receives the issue twice."
-        )
-    return redirect("newsletters:issue", slug=slug, pk=pk)
+    return _issue_action(
+        request,
+        slug,
+        pk,
+        issues.resume,
+        "Sending resumes for the members still waiting. Nobody receives the issue twice.",
+    )
