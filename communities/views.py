@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform import pagecache
+
 from . import activity, engagement, services
 from .extensions import panels_for
 from .forms import (
@@ -55,6 +57,7 @@ def directory(request):
     return render(request, "communities/directory.html", {"form": form, "page": page})
 
 
+@pagecache.cache_for_visitors
 def home(request, slug):
     community, access = get_community_for(request.user, slug)
     facilitators = (
@@ -71,6 +74,8 @@ def home(request, slug):
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
     if access.is_member:
         activity.note_presence(request, community)
+    if not request.user.is_authenticated:
+        pagecache.allow_sharing(request, community)
     return render(
         request,
         "communities/home.html",
