@@ -59,16 +59,30 @@ def directory(request):
 
 @pagecache.cache_for_visitors
 def home(request, slug):
+    """Queries: community, membership, the panels that are not shared, the pending count for
+    facilitators; what every viewer sees alike (counts, facilitators, tags, recent activity)
+    comes from the community's cache, filled with four queries after each change."""
     community, access = get_community_for(request.user, slug)
-    facilitators = (
-        Membership.objects.facilitators()
-        .filter(community=community)
-        .select_related("user")
-        .order_by("joined_at")
-    )
-    counts = (
-        Community.objects.with_counts().filter(pk=community.pk).values("core_count", "peripheral_count")[0]
-    )
+
+    def shared():
+        facilitators = list(
+            Membership.objects.facilitators()
+            .filter(community=community)
+            .select_related("user")
+            .order_by("joined_at")
+        )
+        counts = (
+            Community.objects.with_counts()
+            .filter(pk=community.pk)
+            .values("core_count", "peripheral_count")[0]
+        )
+        return {
+            "facilitators": facilitators,
+            "counts": counts,
+            "recent": list(activity.recent(community)),
+            "tags": list(community.tags.all()),
+        }
+
     pending_count = 0
     if access.can_manage_members:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
@@ -82,11 +96,8 @@ def home(request, slug):
         {
             "community": community,
             "access": access,
-            "facilitators": facilitators,
-            "counts": counts,
+            **pagecache.community_cached(community, "home", shared),
             "pending_count": pending_count,
-            "recent": activity.recent(community),
-            "tags": list(community.tags.all()),
             "panels": panels_for(request, community, access),
         },
     )

@@ -27,6 +27,7 @@ import time
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -55,8 +56,7 @@ def allow_sharing(request, community):
         setattr(request, _SHARE, community)
 
 
-def bump(community_id):
-    """Forget every cached page of this community (cheap: one or two cache writes)."""
+def _bump_now(community_id):
     slug = cache.get(_slug_key(community_id))
     if slug is None:
         return  # nothing of this community was cached since the cache was last cleared
@@ -64,6 +64,39 @@ def bump(community_id):
         cache.incr(_version_key(slug))
     except ValueError:
         cache.set(_version_key(slug), time.time_ns(), None)
+
+
+def bump(community_id):
+    """Forget every cached page and value of this community: now, and again once the transaction
+    commits (so that no reader caches the old state again in between)."""
+    _bump_now(community_id)
+    transaction.on_commit(lambda: _bump_now(community_id))
+
+
+def version_of(community):
+    """The community's current cache version (made on first use)."""
+    version = cache.get(_version_key(community.slug))
+    if version is None:
+        cache.set(_slug_key(community.pk), community.slug, None)
+        cache.add(_version_key(community.slug), time.time_ns(), None)
+        version = cache.get(_version_key(community.slug))
+    return version
+
+
+def community_cached(community, name, compute, seconds=None):
+    """`compute()`, cached until anything in `community` changes (or PAGE_CACHE_SECONDS pass).
+
+    For what every viewer of the community sees alike (counts, facilitators, the recent threads):
+    `name` must include every viewer property the value depends on.
+    """
+    digest = hashlib.md5(repr(name).encode(), usedforsecurity=False).hexdigest()
+    key = f"{prefix()}pc:d:{community.slug}:{version_of(community)}:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found[0]
+    value = compute()
+    cache.set(key, (value,), seconds or PAGE_CACHE_SECONDS)
+    return value
 
 
 def _receiver(sender, instance, **kwargs):

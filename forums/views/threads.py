@@ -2,6 +2,7 @@
 
 import math
 
+from cop_platform.params import get_int
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -59,6 +60,22 @@ def _mark_unread(threads, user):
     return threads
 
 
+class _Counted:
+    """Stands for a list of `count` rows to a Paginator (the rows themselves come from the cache)."""
+
+    def __init__(self, count):
+        self._count = count
+
+    def count(self):
+        return self._count
+
+
+def _page_of_threads(threads, wanted):
+    """(count, page number, threads with their tags) for page `wanted` (the last one if too far)."""
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(wanted)
+    return page.paginator.count, page.number, list(page.object_list)
+
+
 @pagecache.cache_for_visitors
 def thread_list(request, slug):
     community, access = get_community_for(request.user, slug)
@@ -80,8 +97,16 @@ def thread_list(request, slug):
         threads = threads.unsolved().order_by("-last_post_at", "-pk")
     else:
         threads = threads.order_by("-is_pinned", "-last_post_at", "-pk")
-    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = _mark_unread(page.object_list, request.user)
+    # The page of threads is the same for every viewer who may (or may not) see hidden threads:
+    # it comes from the community's cache until something in the community changes.
+    wanted = get_int(request.GET, "page", 1, minimum=1)
+    count, number, rows = pagecache.community_cached(
+        community,
+        ("thread_list", sort, kind, tag, wanted, access.can_see_hidden_posts),
+        lambda: _page_of_threads(threads.for_list(), wanted),
+    )
+    page = Paginator(_Counted(count), THREADS_PER_PAGE).get_page(number)
+    page.object_list = _mark_unread(rows, request.user)
     watching = (
         access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
     )
