@@ -8,8 +8,10 @@ class HotseatsConfig(AppConfig):
     def ready(self):
         from communities.extensions import (
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
@@ -29,3 +31,6 @@ class HotseatsConfig(AppConfig):
         )  # fmt: skip
         register_panel(HomePanel("hotseats/_home_panel.html", panels.home_panel, column="side", order=20))
         register_theme_section(ThemeSection("hotseats/_theme_section.html", panels.theme_section, order=20))
+        from . import insight
+
+        register_insight(InsightSource("hotseats", insight.dashboard_figures, order=20))
