@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Community, Membership
+from ..models import Community, Membership
 
 
 @dataclass(frozen=True)
