@@ -23,7 +23,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from . import extensions
+from . import events, extensions
 from .charts import Series, bar_chart
 from .models import Activity, Membership, Presence
 
@@ -32,18 +32,20 @@ DEFAULT_PERIOD = 90
 
 # Posting, answering and sharing. Joining, scheduling, accepting someone else's answer or
 # starting a theme are stewardship or housekeeping, not contributions.
-CONTRIBUTION_VERBS = (
-    "thread.created",
-    "post.created",
-    "hotseat.asked",
-    "hotseat.answered",
-    "hotseat.follow_up",
-    "document.uploaded",
-    "document.versioned",
-    "link.added",
-    "job.posted",
-    "meeting.notes",
-    "article.featured",
+CONTRIBUTION_VERBS = tuple(
+    events.expect(verb, by="communities.insight")
+    for verb in (
+        "thread.created",
+        "post.created",
+        "hotseat.asked",
+        "hotseat.answered",
+        "document.uploaded",
+        "document.versioned",
+        "link.added",
+        "job.posted",
+        "meeting.notes",
+        "article.featured",
+    )
 )
 
 ROLE_SERIES = (
@@ -209,13 +211,17 @@ def _stage_chart(memberships, period):
     """Members at the end of each week, by role. Memberships record no role history yet, so a
     member is counted in their current role from the week they joined."""
     ends = [
-        min(datetime.datetime.combine(w + datetime.timedelta(days=7), datetime.time.min, tzinfo=period.tz), period.end)
+        min(
+            datetime.datetime.combine(w + datetime.timedelta(days=7), datetime.time.min, tzinfo=period.tz),
+            period.end,
+        )
         for w in period.weeks
     ]
     series = []
     for role, name, css in ROLE_SERIES:
         values = [
-            sum(1 for _, r, joined in memberships if r == role and (joined is None or joined < end)) for end in ends
+            sum(1 for _, r, joined in memberships if r == role and (joined is None or joined < end))
+            for end in ends
         ]
         series.append(Series(name, values, css))
     return bar_chart(
