@@ -6,20 +6,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cop_platform.params import get_int
+
 from . import insight
 from .models import Membership
 from .policy import get_dashboard_for
-
-
-def get_int(querydict, name, default, *, minimum=None, maximum=None):
-    """Same signature as cop_platform.params.get_int (h12); switch to it once it lands."""
-    try:
-        value = int(querydict.get(name, default))
-    except (TypeError, ValueError):
-        return default
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        return default
-    return value
 
 
 def _period(request):

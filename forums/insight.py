@@ -22,9 +22,8 @@ from .models import Post, Thread
 
 def dashboard_figures(community, period):
     """Two queries: the period's threads with their first reply, and replies per day."""
-    reply = (
-        Q(posts__number__gt=1, posts__deleted_at__isnull=True, posts__hidden_at__isnull=True)
-        & (Q(author__isnull=True) | ~Q(posts__author=F("author")) | Q(posts__author__isnull=True))
+    reply = Q(posts__number__gt=1, posts__deleted_at__isnull=True, posts__hidden_at__isnull=True) & (
+        Q(author__isnull=True) | ~Q(posts__author=F("author")) | Q(posts__author__isnull=True)
     )
     threads = list(
         Thread.objects.filter(

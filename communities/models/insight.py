@@ -43,7 +43,9 @@ class Badge(models.Model):
 
     class Meta:
         ordering = ["-awarded_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "community", "kind"], name="one_badge_of_a_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community", "kind"], name="one_badge_of_a_kind")
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.user} in {self.community})"

@@ -60,7 +60,9 @@ def test_contributors_never_outnumber_members_and_readers_exclude_contributors(c
     for person in members[:9] + outsiders + [left]:
         log(community, person, "post.created", NOW - datetime.timedelta(days=2))
     for person in members[5:]:  # five visitors, four of whom also contributed (members[9] did not)
-        Presence.objects.create(community=community, user=person, day=(NOW - datetime.timedelta(days=1)).date())
+        Presence.objects.create(
+            community=community, user=person, day=(NOW - datetime.timedelta(days=1)).date()
+        )
 
     figures = insight.community_figures(community, insight.period_for(30, now=NOW, tz=UTC))
 
@@ -73,7 +75,13 @@ def test_contributors_never_outnumber_members_and_readers_exclude_contributors(c
 
 def test_joining_scheduling_and_accepting_are_not_contributions(community):
     person = member_of(community)
-    for verb in ("member.joined", "member.facilitator", "hotseat.scheduled", "answer.accepted", "theme.started"):
+    for verb in (
+        "member.joined",
+        "member.facilitator",
+        "hotseat.scheduled",
+        "answer.accepted",
+        "theme.started",
+    ):
         log(community, person, verb, NOW - datetime.timedelta(days=1))
     figures = insight.community_figures(community, insight.period_for(30, now=NOW, tz=UTC))
     assert figures["contributors"] == 0
@@ -127,7 +135,9 @@ def build_world(community, seed=7):
                             rng.choice([None, None, None, "deleted", "hidden"])))  # fmt: skip
         first = rng.random() < 0.3
         t = make_thread(community, asker, when, kind=kind, first=first, replies=replies)
-        threads.append({"thread": t, "kind": kind, "when": when, "first": first, "replies": replies, "asker": asker})
+        threads.append(
+            {"thread": t, "kind": kind, "when": when, "first": first, "replies": replies, "asker": asker}
+        )
     return {"people": people, "acts": acts, "visits": visits, "threads": threads, "gone": gone}
 
 
@@ -135,13 +145,17 @@ def build_world(community, seed=7):
 def test_member_figures_equal_an_independent_count(community, days):
     world = build_world(community)
     period = insight.period_for(days, now=NOW, tz=UTC)
-    start = datetime.datetime.combine(NOW.date() - datetime.timedelta(days=days - 1), datetime.time.min, tzinfo=UTC)
+    start = datetime.datetime.combine(
+        NOW.date() - datetime.timedelta(days=days - 1), datetime.time.min, tzinfo=UTC
+    )
     member_ids = {p["user"].pk for p in world["people"]}
     contributors = {
         who for who, verb, when in world["acts"]
         if who in member_ids and verb in insight.CONTRIBUTION_VERBS and start <= when <= NOW
     }  # fmt: skip
-    readers = {who for who, day in world["visits"] if who in member_ids and day >= start.date()} - contributors
+    readers = {
+        who for who, day in world["visits"] if who in member_ids and day >= start.date()
+    } - contributors
 
     figures = insight.community_figures(community, period)
 
@@ -163,7 +177,9 @@ def test_stage_chart_counts_members_who_had_joined_by_each_weeks_end(community):
     period = insight.period_for(90, now=NOW, tz=UTC)
     chart = insight.community_figures(community, period)["stage_chart"]
     for i, monday in enumerate(period.weeks):
-        end = min(datetime.datetime.combine(monday + datetime.timedelta(days=7), datetime.time.min, tzinfo=UTC), NOW)
+        end = min(
+            datetime.datetime.combine(monday + datetime.timedelta(days=7), datetime.time.min, tzinfo=UTC), NOW
+        )
         for series, role in zip(chart.series, ("facilitator", "core", "peripheral"), strict=True):
             expected = sum(1 for p in world["people"] if p["role"] == role and p["joined"] < end)
             assert series.values[i] == expected, (monday, role)
@@ -197,7 +213,9 @@ def test_question_figures_equal_an_independent_computation(community):
     assert figures["median_hours"] == median(answered)
     assert figures["first_posts"] == len(firsts)
     assert figures["first_post_median_hours"] == (median(firsts_answered) if firsts_answered else None)
-    replies = sum(1 for t in world["threads"] for _, at, state in t["replies"] if state is None and start <= at <= NOW)
+    replies = sum(
+        1 for t in world["threads"] for _, at, state in t["replies"] if state is None and start <= at <= NOW
+    )
     assert figures["replies"] == replies
     assert sum(figures["weekly_chart"].series[0].values) == len(questions)
     assert sum(figures["weekly_chart"].series[1].values) == replies
@@ -237,8 +255,12 @@ def test_hot_seat_outcomes_count_questions_answers_and_first_time_askers(communi
     old = seat(NOW - 200 * day, HotSeat.Status.CLOSED)
     Question.objects.create(hotseat=old, author=a, body="old", created_at=NOW - 199 * day)
     recent = seat(NOW - 20 * day, HotSeat.Status.CLOSED)
-    Question.objects.create(hotseat=recent, author=a, body="1", created_at=NOW - 19 * day, answered_at=NOW - 18 * day)
-    Question.objects.create(hotseat=recent, author=b, body="2", created_at=NOW - 19 * day, answered_at=NOW - 18 * day)
+    Question.objects.create(
+        hotseat=recent, author=a, body="1", created_at=NOW - 19 * day, answered_at=NOW - 18 * day
+    )
+    Question.objects.create(
+        hotseat=recent, author=b, body="2", created_at=NOW - 19 * day, answered_at=NOW - 18 * day
+    )
     Question.objects.create(hotseat=recent, author=b, body="3", created_at=NOW - 18 * day)
     Question.objects.create(hotseat=recent, author=c, body="hidden", created_at=NOW - 18 * day, hidden_at=NOW)
     seat(NOW - 5 * day, HotSeat.Status.DRAFT)
@@ -277,8 +299,20 @@ def test_days_and_weeks_are_cut_in_the_viewers_time_zone_across_midnight(communi
 
     in_tokyo = insight.period_for(30, now=NOW, tz=tokyo)
     in_london = insight.period_for(30, now=NOW, tz=UTC)
-    tokyo_weeks = dict(zip(in_tokyo.weeks, insight.community_figures(community, in_tokyo)["contributions_chart"].series[0].values, strict=True))  # noqa: E501
-    london_weeks = dict(zip(in_london.weeks, insight.community_figures(community, in_london)["contributions_chart"].series[0].values, strict=True))  # noqa: E501
+    tokyo_weeks = dict(
+        zip(
+            in_tokyo.weeks,
+            insight.community_figures(community, in_tokyo)["contributions_chart"].series[0].values,
+            strict=True,
+        )
+    )
+    london_weeks = dict(
+        zip(
+            in_london.weeks,
+            insight.community_figures(community, in_london)["contributions_chart"].series[0].values,
+            strict=True,
+        )
+    )
 
     assert in_tokyo.first_day == datetime.date(2026, 10, 22)
     assert tokyo_weeks[datetime.date(2026, 11, 16)] == 1
@@ -317,7 +351,9 @@ def test_old_members_are_not_newcomers(login, community, facilitator):
     assert "Olive Oldtimer" not in page
 
 
-def test_only_facilitators_sponsors_and_staff_see_the_dashboard(login, community, facilitator, member, staff, client):
+def test_only_facilitators_sponsors_and_staff_see_the_dashboard(
+    login, community, facilitator, member, staff, client
+):
     assert login(member).get(dashboard(community)).status_code == 404
     client.logout()
     assert client.get(dashboard(community)).status_code == 404
@@ -325,7 +361,9 @@ def test_only_facilitators_sponsors_and_staff_see_the_dashboard(login, community
     assert login(facilitator).get(dashboard(community)).status_code == 200
 
 
-def test_a_sponsor_sees_figures_of_a_closed_community_but_no_names_titles_or_tabs(login, closed_community, member):
+def test_a_sponsor_sees_figures_of_a_closed_community_but_no_names_titles_or_tabs(
+    login, closed_community, member
+):
     sponsor = UserFactory(display_name="Sam Sponsor")
     Sponsorship.objects.create(community=closed_community, user=sponsor)
     asker = member_of(closed_community, display_name="Secret Asker")
@@ -356,7 +394,9 @@ def test_a_sponsor_sees_figures_of_a_closed_community_but_no_names_titles_or_tab
 def test_csv_downloads_hold_the_same_rows_as_the_tables(login, community, facilitator, member):
     log(community, member, "post.created", timezone.now())
     client = login(facilitator)
-    response = client.get(reverse("communities:dashboard_csv", args=[community.slug, "contributions"]) + "?days=30")
+    response = client.get(
+        reverse("communities:dashboard_csv", args=[community.slug, "contributions"]) + "?days=30"
+    )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Week of", "Contributions"]
@@ -365,7 +405,10 @@ def test_csv_downloads_hold_the_same_rows_as_the_tables(login, community, facili
         reverse("communities:dashboard_csv", args=[community.slug, "summary"])).content.decode())))  # fmt: skip
     assert ["Contributors", "1"] in summary
     assert client.get(reverse("communities:dashboard_csv", args=[community.slug, "nope"])).status_code == 404
-    assert login(member).get(reverse("communities:dashboard_csv", args=[community.slug, "summary"])).status_code == 404
+    assert (
+        login(member).get(reverse("communities:dashboard_csv", args=[community.slug, "summary"])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("days", ["abc", "-5", "100000", "", "30.5"])
@@ -406,7 +449,9 @@ def test_dashboard_query_count_does_not_grow(login, community, facilitator, djan
 def test_site_health_flags_communities_without_facilitators_or_activity(login, staff, community, facilitator):
     orphan = CommunityFactory(name="Orphaned Community")
     MembershipFactory(community=orphan)
-    Community.objects.filter(pk=orphan.pk).update(last_activity_at=timezone.now() - datetime.timedelta(days=90))
+    Community.objects.filter(pk=orphan.pk).update(
+        last_activity_at=timezone.now() - datetime.timedelta(days=90)
+    )
     activity.record(community, facilitator, "thread.created", "A fresh thread")
 
     page = words(login(staff).get(reverse("communities:health")))
