@@ -7,15 +7,21 @@ class HotseatsConfig(AppConfig):
 
     def ready(self):
         from communities.extensions import (
+            CalendarSource,
             HomePanel,
             Tab,
             ThemeSection,
+            register_calendar_source,
             register_panel,
             register_tab,
             register_theme_section,
         )
 
-        from . import panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from . import calendar, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+
+        register_calendar_source(
+            CalendarSource("hotseat", calendar.hotseat_entries, order=20, remindable=calendar.remindable)
+        )
 
         register_tab(
             Tab(
