@@ -442,13 +442,17 @@ def seed_calendar(people, communities):
             for local in ("grace", "chloe"):
                 Rsvp.objects.create(meeting=clinic, user=people[local], response=Rsvp.Response.GOING)
         day += datetime.timedelta(days=1)
-    circle = datetime.datetime.combine(first + datetime.timedelta(days=17), datetime.time(17, 0), tzinfo=london)
+    circle = datetime.datetime.combine(
+        first + datetime.timedelta(days=17), datetime.time(17, 0), tzinfo=london
+    )
     Meeting.objects.create(
         community=benefits, title="Reading circle: the Magenta Book", starts_at=circle,
         ends_at=circle + datetime.timedelta(hours=1), place="The Library, Leeds Civic Hall",
         created_by=people["chloe"], agenda="Chapter 3, on planning an evaluation.",
     )  # fmt: skip
-    panel = datetime.datetime.combine(first + datetime.timedelta(days=20), datetime.time(10, 0), tzinfo=london)
+    panel = datetime.datetime.combine(
+        first + datetime.timedelta(days=20), datetime.time(10, 0), tzinfo=london
+    )
     Meeting.objects.create(
         community=assurance, title="Review panel practice session", starts_at=panel,
         ends_at=panel + datetime.timedelta(hours=2), place="Room 4, 100 Parliament Street, London",
