@@ -17,8 +17,10 @@ class HotseatsConfig(AppConfig):
             register_theme_section,
         )
 
-        from . import calendar, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from . import calendar, events, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from .visibility import register_types
 
+        register_types()
         register_calendar_source(
             CalendarSource("hotseat", calendar.hotseat_entries, order=20, remindable=calendar.remindable)
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from communities.calendar import meeting_reminder_recipients
 from communities.models import Community, EventFollow, Meeting, Membership
+from communities.policy import readers_of
 from cop_platform.emails import absolute_url, build_email
 from hotseats.models import HotSeat
 
@@ -29,20 +30,20 @@ BATCH = 50
 
 
 def _event(kind, pk):
-    """(title, starts_at, ends_at, url, community, location) of a remindable event, or None."""
+    """(event, title, starts_at, ends_at, url, community, location) of a remindable event, or None."""
     live = Q(community__status__in=Community.LIVE_STATUSES)
     if kind == "meeting":
         m = Meeting.objects.filter(live, pk=pk).select_related("community").first()
         if m is None:
             return None
         where = ", ".join(part for part in (m.place, m.online_url) if part)
-        return m.title, m.starts_at, m.ends_at, m.get_absolute_url(), m.community, where
+        return m, m.title, m.starts_at, m.ends_at, m.get_absolute_url(), m.community, where
     if kind == "hotseat":
         h = HotSeat.objects.published().filter(live, pk=pk).select_related("community", "expert").first()
         if h is None:
             return None
         title = f"Hot seat: {h.title} with {h.expert_display_name}"
-        return title, h.opens_at, h.closes_at, h.get_absolute_url(), h.community, ""
+        return h, title, h.opens_at, h.closes_at, h.get_absolute_url(), h.community, ""
     return None
 
 
@@ -74,15 +75,15 @@ def remind(kind, pk, user_ids):
     event = _event(kind, pk)
     if event is None:
         return 0
-    title, starts_at, ends_at, url, community, where = event
+    obj, title, starts_at, ends_at, url, community, where = event
     if starts_at <= timezone.now():
         return 0  # too late to remind
-    members = (
-        Membership.objects.active().filter(community=community, user_id__in=user_ids).select_related("user")
-    )
+    # Who may see the event now (the one visibility rule), and still a member: someone who
+    # left, was removed or lost access in between hears nothing.
+    members = Membership.objects.active().filter(community=community).values("user_id")
+    recipients = readers_of(obj).filter(pk__in=user_ids).filter(pk__in=members)
     sent = 0
-    for membership in members:
-        user = membership.user
+    for user in recipients:
 
         def build(user=user):
             context = {
