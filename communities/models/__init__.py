@@ -1,6 +1,7 @@
 """Models of the communities app, split by aggregate and re-exported here."""
 
 from .articles import Article, ArticleQuerySet
+from .calendar import EventFollow
 from .community import (
     DEFAULT_WELCOME,
     Activity,
@@ -28,6 +29,7 @@ __all__ = [
     "Community",
     "CommunityQuerySet",
     "Document",
+    "EventFollow",
     "DocumentQuerySet",
     "DocumentVersion",
     "Job",
