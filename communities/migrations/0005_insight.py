@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0003_repertoire'),
+        ('communities', '0004_calendar_follow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
