@@ -99,7 +99,13 @@ def community_cached(community, name, compute, seconds=None):
     return value
 
 
+# Rows with a community that no cached page or value shows: saving them changes nothing.
+IGNORED = {"communities.Presence"}
+
+
 def _receiver(sender, instance, **kwargs):
+    if sender._meta.label in IGNORED:
+        return
     community_id = getattr(instance, "community_id", None)
     if community_id is None and sender._meta.label == "communities.Community":
         community_id = instance.pk

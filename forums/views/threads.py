@@ -69,6 +69,9 @@ class _Counted:
     def count(self):
         return self._count
 
+    def __getitem__(self, item):
+        return []
+
 
 def _page_of_threads(threads, wanted):
     """(count, page number, threads with their tags) for page `wanted` (the last one if too far)."""
