@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from communities import views_invitations as communities_invitations
+
 from . import views
 
 urlpatterns = [
@@ -9,6 +11,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("account/", include("cop_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("messages/", include("communities.urls_messaging")),
+    path("invitations/<str:token>/", communities_invitations.accept, name="invitation"),
     path("communities/", include("communities.urls")),
     path("communities/", include("forums.urls")),
     path("communities/", include("hotseats.urls")),

@@ -27,8 +27,14 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         self.register_extensions()
         # Connect to the content apps' signals.
+        from communities.extensions import register_checklist_item
+
         from . import (
             receivers,  # noqa: F401
+            receivers_craft,  # noqa: F401 - private messages, path stages, invitations
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
         )
+        from .craft import CHOOSE_DIGEST
+
+        register_checklist_item(CHOOSE_DIGEST)
