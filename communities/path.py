@@ -19,6 +19,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import events
 from .models import Activity, Membership
 
 
@@ -50,10 +51,14 @@ DEFAULTS = {
     "core_days": 180,
 }
 
-POST_VERBS = ("thread.created", "post.created")
+# The path reads these verbs of the log (checked at start-up: communities.events.expect).
+POST_VERBS = (
+    events.expect("thread.created", "communities.path"),
+    events.expect("post.created", "communities.path"),
+)
 REPLY_VERB = "post.created"
-ACCEPTED_VERB = "answer.accepted"
-STAGE_VERB = "member.stage_changed"
+ACCEPTED_VERB = events.expect("answer.accepted", "communities.path")
+STAGE_VERB = events.MEMBER_STAGE_CHANGED
 
 
 def settings_for(community):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from communities.extensions import ChecklistItem, NudgeCandidate
 from communities.models import Membership
+from communities.policy import community_readers
 
 from .models import Post, Thread
 
@@ -51,7 +52,10 @@ def waiting_questions(community, now):
         ).prefetch_related("tags")[:50]
     )  # fmt: skip
     tag_ids = {tag.pk for t in threads for tag in t.tags.all()}
-    members = Membership.objects.active().filter(community=community, user__is_active=True).values("user_id")
+    # Only people who may read the question now (policy.readers_of's rule for the community)
+    # and are members: a suggestion never points anyone at something they cannot see.
+    readers = community_readers(community).values("pk")
+    members = Membership.objects.active().filter(community=community, user__in=readers).values("user_id")
     by_expertise = {}
     for user_id, name, tag_id in (
         get_user_model()

@@ -74,7 +74,9 @@ def test_a_block_stops_new_conversations_and_replies_both_ways(member, core_memb
     messaging.send_message(member, conversation, "Thanks for unblocking")
 
 
-def test_a_removed_member_can_no_longer_be_written_to_by_the_facilitator(facilitator, community, closed_community):
+def test_a_removed_member_can_no_longer_be_written_to_by_the_facilitator(
+    facilitator, community, closed_community
+):
     person = member_of(closed_community)
     membership = Membership.objects.get(user=person, community=closed_community)
     remove_member(facilitator, membership)
@@ -105,7 +107,9 @@ def test_staff_read_a_conversation_only_once_it_is_reported(member, core_member,
     conversation = start(member, core_member)
     url = conversation.get_absolute_url()
     assert login(staff).get(url).status_code == 404
-    response = login(core_member).post(reverse("messaging:report", args=[conversation.pk]), {"reason": "Spam"})
+    response = login(core_member).post(
+        reverse("messaging:report", args=[conversation.pk]), {"reason": "Spam"}
+    )
     assert response.status_code == 302
     assert MessageReport.objects.get().reporter == core_member
     reports = text(login(staff).get(reverse("messaging:reports")))
@@ -168,7 +172,9 @@ def test_the_new_message_page_starts_a_conversation_from_a_profile_link(member, 
     client = login(member)
     url = reverse("messaging:new") + f"?to={core_member.pk}"
     assert "New message to Cora Core" in text(client.get(url))
-    response = client.post(reverse("messaging:new"), {"to": core_member.pk, "body": "Hello!", "subject": "Hi"})
+    response = client.post(
+        reverse("messaging:new"), {"to": core_member.pk, "body": "Hello!", "subject": "Hi"}
+    )
     conversation = Conversation.objects.get()
     assert response.url == conversation.get_absolute_url()
 
@@ -207,7 +213,9 @@ def test_the_inbox_runs_a_constant_number_of_queries(member, community, login, d
         client.get(url)
 
 
-def test_a_conversation_page_runs_a_constant_number_of_queries(member, core_member, login, django_assert_num_queries):
+def test_a_conversation_page_runs_a_constant_number_of_queries(
+    member, core_member, login, django_assert_num_queries
+):
     conversation = start(member, core_member)
     client = login(member)
     url = conversation.get_absolute_url()
@@ -224,7 +232,10 @@ def test_a_conversation_page_runs_a_constant_number_of_queries(member, core_memb
 
 def test_the_member_list_and_profile_offer_a_message_link(member, core_member, community, login):
     client = login(member)
-    assert f"{reverse('messaging:new')}?to={core_member.pk}" in client.get(core_member.get_absolute_url()).content.decode()
+    assert (
+        f"{reverse('messaging:new')}?to={core_member.pk}"
+        in client.get(core_member.get_absolute_url()).content.decode()
+    )
     members = client.get(reverse("communities:members", args=[community.slug])).content.decode()
     assert f"{reverse('messaging:new')}?to={core_member.pk}" in members
 

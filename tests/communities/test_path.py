@@ -73,7 +73,9 @@ def test_facilitators_tune_the_criteria_and_rename_the_stages(login, facilitator
     replies(member, community, 2)
     client = login(facilitator)
     data = {f"name_{s}": n for s, n in enumerate(["Reader", "Voice", "Regular", "Core", "Host"])}
-    data.update(regular_replies=2, regular_accepted=1, regular_days=30, core_replies=10, core_accepted=2, core_days=90)
+    data.update(
+        regular_replies=2, regular_accepted=1, regular_days=30, core_replies=10, core_accepted=2, core_days=90
+    )
     response = client.post(reverse("communities:path_settings", args=[community.slug]), data)
     assert response.status_code == 302
     community.refresh_from_db()
@@ -84,14 +86,17 @@ def test_facilitators_tune_the_criteria_and_rename_the_stages(login, facilitator
     assert "You are Voice" in page and "2 of 2 replies" in page
 
 
-def test_a_facilitator_moves_a_ready_member_up_with_a_note_in_one_click(login, facilitator, member, community, on_commit):
+def test_a_facilitator_moves_a_ready_member_up_with_a_note_in_one_click(
+    login, facilitator, member, community, on_commit
+):
     replies(member, community, 5)
     m = membership(member, community)
     page = text(login(facilitator).get(home(community)))
     assert "Ready for a next step" in page and member.name in page
     with on_commit:
         response = login(facilitator).post(
-            reverse("communities:move_up", args=[community.slug, m.pk]), {"note": "Your answers on baselines are gold."}
+            reverse("communities:move_up", args=[community.slug, m.pk]),
+            {"note": "Your answers on baselines are gold."},
         )
     assert response.status_code == 302
     m.refresh_from_db()
@@ -135,7 +140,9 @@ def test_an_outsider_sees_no_path_panel(client, outsider, login, community):
     assert "Your path here" not in text(login(outsider).get(home(community)))
 
 
-def test_the_path_panel_costs_one_query_whatever_the_activity(member, community, facilitator, django_assert_num_queries):
+def test_the_path_panel_costs_one_query_whatever_the_activity(
+    member, community, facilitator, django_assert_num_queries
+):
     m = membership(member, community)
     with django_assert_num_queries(1):
         path.my_progress(m, community)
@@ -145,7 +152,9 @@ def test_the_path_panel_costs_one_query_whatever_the_activity(member, community,
     assert progress.replies == 12
 
 
-def test_the_ready_list_costs_one_query_whatever_the_number_of_members(community, facilitator, django_assert_num_queries):
+def test_the_ready_list_costs_one_query_whatever_the_number_of_members(
+    community, facilitator, django_assert_num_queries
+):
     for _ in range(3):
         replies(member_of(community), community, 5)
     with django_assert_num_queries(1):
@@ -156,7 +165,9 @@ def test_the_ready_list_costs_one_query_whatever_the_number_of_members(community
         assert len(path.ready_members(community, limit=5)) == 5
 
 
-def test_the_path_page_runs_a_constant_number_of_queries(login, facilitator, community, django_assert_num_queries):
+def test_the_path_page_runs_a_constant_number_of_queries(
+    login, facilitator, community, django_assert_num_queries
+):
     client = login(facilitator)
     url = reverse("communities:path", args=[community.slug])
     client.get(url)
