@@ -19,13 +19,17 @@ from .views import refuse_if_limited
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Message", max_length=messaging.MAX_BODY, widget=forms.Textarea(attrs={"rows": 5})
+        label="Your reply", max_length=messaging.MAX_BODY, widget=forms.Textarea(attrs={"rows": 5})
     )
 
 
 class NewConversationForm(MessageForm):
-    subject = forms.CharField(label="Subject (optional)", max_length=150, required=False)
+    subject = forms.CharField(label="Subject", max_length=150, required=False)
     field_order = ["subject", "body"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Your message"
 
 
 class ReportForm(forms.Form):
