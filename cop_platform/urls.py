@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from communities import views_calendar
 from communities import views_invitations as communities_invitations
 
 from . import views
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("search/", views.search, name="search"),
+    path("calendar/", views_calendar.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
     path("account/", include("cop_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("messages/", include("communities.urls_messaging")),

@@ -8,8 +8,10 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from communities.extensions import (
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
@@ -40,3 +42,6 @@ class ForumsConfig(AppConfig):
         register_nudge_source(craft.first_posts_without_reply)
         register_nudge_source(craft.waiting_questions)
         register_checklist_item(craft.INTRODUCE)
+        from . import insight
+
+        register_insight(InsightSource("questions", insight.dashboard_figures, order=10))

@@ -33,6 +33,7 @@ class NewslettersConfig(AppConfig):
         from communities.extensions import register_checklist_item
 
         from . import (
+            calendar_reminders,  # noqa: F401 - beat task: reminders the day before events
             receivers,  # noqa: F401
             receivers_craft,  # noqa: F401 - private messages, path stages, invitations
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers

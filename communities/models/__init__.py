@@ -1,6 +1,7 @@
 """Models of the communities app, split by aggregate and re-exported here."""
 
 from .articles import Article, ArticleQuerySet
+from .calendar import EventFollow
 from .community import (
     DEFAULT_WELCOME,
     Activity,
@@ -12,6 +13,7 @@ from .community import (
     Presence,
 )
 from .craft import Invitation, InvitationQuerySet, Nudge, NudgeQuerySet
+from .insight import Badge, Sponsorship, Thanks
 from .jobs import Job, JobQuerySet
 from .links import Link, LinkQuerySet, web_url
 from .meetings import Meeting, MeetingQuerySet, Rsvp
@@ -46,10 +48,12 @@ __all__ = [
     "ActivityQuerySet",
     "Article",
     "ArticleQuerySet",
+    "Badge",
     "Community",
     "CommunityQuerySet",
     "Document",
     "DocumentQuerySet",
+    "EventFollow",
     "DocumentVersion",
     "Job",
     "JobQuerySet",
@@ -61,6 +65,8 @@ __all__ = [
     "MembershipQuerySet",
     "Presence",
     "Rsvp",
+    "Sponsorship",
+    "Thanks",
     "Theme",
     "ThemeQuerySet",
     "version_upload_to",

@@ -101,6 +101,9 @@ class Community(models.Model):
     path_settings = models.JSONField(default=dict, blank=True)
     # Facilitators' edited nudge message templates, by nudge kind (communities.nudges.KINDS).
     nudge_templates = models.JSONField(default=dict, blank=True)
+    # Lifecycle (admin health page): when facilitators were told the community will be marked
+    # dormant unless it wakes up; cleared when it is marked dormant, reopened or active again.
+    dormancy_notice_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommunityQuerySet.as_manager()
 
