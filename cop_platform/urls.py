@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .accounts.views import ConfirmEmailView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("search/", views.search, name="search"),
     path("account/", include("cop_platform.accounts.urls")),
+    # Before allauth's own: confirming an address signs you in, in whichever browser you use.
+    path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),
     path("communities/", include("forums.urls")),
