@@ -6,7 +6,11 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communities"
 
     def ready(self):
+        from . import events  # noqa: F401 - declares the communities app's activity verbs
         from .extensions import Tab, register_tab
+        from .policy.readers import register_communities_types
+
+        register_communities_types()
 
         register_tab(Tab("Home", "communities:home", order=0))
         register_tab(Tab("Members", "communities:members", order=80, visible=lambda a: a.can_see_members))

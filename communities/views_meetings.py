@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cop_platform.params import get_int
+
 from . import services_repertoire as services
 from .forms_repertoire import MeetingForm, NotesForm, RsvpForm
 from .models import Meeting, Rsvp
@@ -61,7 +63,11 @@ def meeting_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_schedule_meeting:
         raise Http404
-    form = MeetingForm(request.POST or None, community=community, initial={"theme": request.GET.get("theme")})
+    form = MeetingForm(
+        request.POST or None,
+        community=community,
+        initial={"theme": get_int(request.GET, "theme", None, minimum=1)},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.schedule_meeting(request.user, community, **form.cleaned_data)

@@ -15,7 +15,10 @@ class ForumsConfig(AppConfig):
             register_theme_section,
         )
 
-        from . import views
+        from . import events, views  # noqa: F401 - events declares the discussions' activity verbs
+        from .visibility import register_types
+
+        register_types()
 
         register_tab(
             Tab(

@@ -15,7 +15,10 @@ class HotseatsConfig(AppConfig):
             register_theme_section,
         )
 
-        from . import panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from . import events, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from .visibility import register_types
+
+        register_types()
 
         register_tab(
             Tab(

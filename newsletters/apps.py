@@ -25,6 +25,9 @@ class NewslettersConfig(AppConfig):
         )
 
     def ready(self):
+        from .visibility import register_types
+
+        register_types()
         self.register_extensions()
         # Connect to the content apps' signals.
         from . import (
