@@ -66,7 +66,12 @@ def home(request, slug):
         return render(
             request,
             "communities/profile.html",
-            {"community": community, "access": access, "tags": list(community.tags.all())},
+            {
+                "community": community,
+                "access": access,
+                "tags": list(community.tags.all()),
+                "form": MembershipRequestForm() if access.can_request else None,
+            },
         )
     facilitators = (
         Membership.objects.facilitators()

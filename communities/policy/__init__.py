@@ -21,6 +21,7 @@ from .access import (
     can_vote_in_hotseat,
     get_community_for,
     get_in_community,
+    get_public_profile_for,
     is_hotseat_expert,
     mark_viewer_state,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "community_readers",
     "get_community_for",
     "get_in_community",
+    "get_public_profile_for",
     "in_community",
     "is_hotseat_expert",
     "mark_viewer_state",

@@ -21,7 +21,11 @@ def community_tabs(context, community, access):
     ]
     # Facilitators' own pages (requests, dashboard, settings) sit in a "Manage" menu at the end
     # of the row, so the tabs members use fit on one line.
-    manage = [tab for tab, registered in zip(tabs, tabs_for(access), strict=True) if registered.order >= MANAGE_ORDER]
+    manage = [
+        tab
+        for tab, registered in zip(tabs, tabs_for(access), strict=True)
+        if registered.order >= MANAGE_ORDER
+    ]
     tabs = [tab for tab in tabs if tab not in manage]
     return {
         "tabs": tabs,
