@@ -90,3 +90,32 @@ def theme_sections_for(request, theme, access):
         if context is not None:
             rendered.append((section.template, context))
     return rendered
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """Entries another app puts on community calendars (hot seats, survey deadlines...).
+
+    `load(community_ids, start, end) -> [communities.calendar.Entry]` returns what of those
+    communities overlaps [start, end) and is visible to every member (no drafts); it must cost
+    one query whatever the number of entries. `kind` names the entries it makes.
+    """
+
+    kind: str
+    load: Callable
+    order: int = 50
+    # (community, pk) -> bool: the entry exists, is published and may get a "remind me".
+    remindable: Callable | None = None
+
+
+_calendar_sources: list[CalendarSource] = []
+
+
+def register_calendar_source(source: CalendarSource):
+    if all(s.kind != source.kind for s in _calendar_sources):
+        _calendar_sources.append(source)
+        _calendar_sources.sort(key=lambda s: s.order)
+
+
+def calendar_sources():
+    return list(_calendar_sources)

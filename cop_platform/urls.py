@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from communities import views_calendar
+
 from . import views
 from .accounts.views import ConfirmEmailView
 
@@ -8,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("search/", views.search, name="search"),
+    path("calendar/", views_calendar.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
     path("account/", include("cop_platform.accounts.urls")),
     # Before allauth's own: confirming an address signs you in, in whichever browser you use.
     path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),

@@ -7,18 +7,23 @@ class HotseatsConfig(AppConfig):
 
     def ready(self):
         from communities.extensions import (
+            CalendarSource,
             HomePanel,
             Tab,
             ThemeSection,
+            register_calendar_source,
             register_panel,
             register_tab,
             register_theme_section,
         )
 
-        from . import events, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from . import calendar, events, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
         from .visibility import register_types
 
         register_types()
+        register_calendar_source(
+            CalendarSource("hotseat", calendar.hotseat_entries, order=20, remindable=calendar.remindable)
+        )
 
         register_tab(
             Tab(

@@ -1,6 +1,7 @@
 """Models of the communities app, split by aggregate and re-exported here."""
 
 from .articles import Article, ArticleQuerySet
+from .calendar import EventFollow
 from .community import (
     DEFAULT_WELCOME,
     Activity,
@@ -26,6 +27,7 @@ __all__ = [
     "Community",
     "CommunityQuerySet",
     "Document",
+    "EventFollow",
     "DocumentQuerySet",
     "DocumentVersion",
     "Job",

@@ -161,6 +161,12 @@ class CommunityAccess:
     can_remove_links = can_moderate
     can_schedule_meeting = can_moderate
 
+    # --- the calendar --------------------------------------------------------------------
+    @property
+    def can_follow_events(self):
+        """Ask for a reminder the day before a hot seat (meetings: by saying you will come)."""
+        return self.is_member
+
     def can_edit_document(self, document):
         """Its uploader (while a member who may post) or a facilitator may add versions and edit it."""
         return self.can_moderate or (self.can_post and document.uploaded_by_id == self.user.pk)
