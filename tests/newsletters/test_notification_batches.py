@@ -53,9 +53,7 @@ def test_posting_a_reply_costs_the_same_queries_with_one_or_a_thousand_watchers(
     assert response.status_code == 302
 
 
-def test_many_watchers_are_each_told_once_in_batches_of_a_hundred(
-    member, core_member, community, on_commit
-):
+def test_many_watchers_are_each_told_once_in_batches_of_a_hundred(member, core_member, community, on_commit):
     t = thread(member, community)
     watchers = bulk_watchers(t, 250)
     with mock.patch.object(tasks.notify_batch, "delay", wraps=tasks.notify_batch.delay) as batches:
