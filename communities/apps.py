@@ -53,3 +53,12 @@ class CommunitiesConfig(AppConfig):
             )
         )
         register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))
+        self._register_calendar()
+
+    def _register_calendar(self):
+        from .calendar import meeting_entries, theme_entries
+        from .extensions import CalendarSource, Tab, register_calendar_source, register_tab
+
+        register_calendar_source(CalendarSource("meeting", meeting_entries, order=10))
+        register_calendar_source(CalendarSource("theme", theme_entries, order=40))
+        register_tab(Tab("Calendar", "communities:calendar", order=55))

@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE.update(
         "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
     }
 )
+# Calendar: reminders the day before meetings and hot seats (once per member and event).
+CELERY_BEAT_SCHEDULE["event-reminders"] = {
+    "task": "newsletters.calendar_reminders.send_event_reminders",
+    "schedule": 15 * 60.0,
+}
 
 # --- Security (production) -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

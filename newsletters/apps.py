@@ -31,6 +31,7 @@ class NewslettersConfig(AppConfig):
         self.register_extensions()
         # Connect to the content apps' signals.
         from . import (
+            calendar_reminders,  # noqa: F401 - beat task: reminders the day before events
             receivers,  # noqa: F401
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
