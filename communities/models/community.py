@@ -41,6 +41,8 @@ class CommunityQuerySet(models.QuerySet):
     def with_counts(self):
         active = Q(memberships__state=Membership.State.ACTIVE)
         return self.annotate(
+            # Everyone active, whatever their role: "9 members, 3 of them core" (facilitators count as core).
+            member_count=Count("memberships", filter=active, distinct=True),
             core_count=Count(
                 "memberships",
                 filter=active & Q(memberships__role__in=Membership.CORE_ROLES),

@@ -24,6 +24,7 @@ from .access import (
     get_community_for,
     get_dashboard_for,
     get_in_community,
+    get_public_profile_for,
     is_hotseat_expert,
     mark_viewer_state,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "get_community_for",
     "get_dashboard_for",
     "get_in_community",
+    "get_public_profile_for",
     "in_community",
     "is_hotseat_expert",
     "mark_viewer_state",

@@ -236,6 +236,18 @@ def get_community_for(user, slug):
     return community, access
 
 
+def get_public_profile_for(user, slug):
+    """Return (community, access) for the public profile of a community the user may not open.
+
+    A closed community listed in the directory shows its name, purpose and "Ask to join" at its
+    own address; every page of its content stays a 404. Anything unlisted raises 404 as before.
+    """
+    community = Community.objects.listed().filter(slug=slug).first()
+    if community is None:
+        raise Http404("No such community.")
+    return community, access_for(user, community)
+
+
 def get_dashboard_for(user, slug):
     """(community, access, as_sponsor) for the dashboard, or 404.
 
