@@ -24,7 +24,7 @@ from .forms import (
     RoleForm,
 )
 from .models import Community, Membership
-from .policy import can_review_proposals, get_community_for, mark_viewer_state
+from .policy import can_review_proposals, get_community_for, get_public_profile_for, mark_viewer_state
 from .services import CommunityError
 
 
@@ -60,6 +60,7 @@ def directory(request):
 
 @pagecache.cache_for_visitors
 def home(request, slug):
+<<<<<<< HEAD
     """Queries: community, membership, the panels that are not shared, the pending count for
     facilitators; what every viewer sees alike (counts, facilitators, tags, recent activity)
     comes from the community's cache, filled with four queries after each change."""
@@ -84,6 +85,30 @@ def home(request, slug):
             "tags": list(community.tags.all()),
         }
 
+=======
+    try:
+        community, access = get_community_for(request.user, slug)
+    except Http404:
+        # A closed community's address is its front door, not a dead end.
+        community, access = get_public_profile_for(request.user, slug)
+        return render(
+            request,
+            "communities/profile.html",
+            {
+                "community": community,
+                "access": access,
+                "tags": list(community.tags.all()),
+                "form": MembershipRequestForm() if access.can_request else None,
+            },
+        )
+    facilitators = (
+        Membership.objects.facilitators()
+        .filter(community=community)
+        .select_related("user")
+        .order_by("joined_at")
+    )
+    counts = Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
+>>>>>>> main
     pending_count = 0
     if access.can_manage_members:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
