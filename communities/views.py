@@ -60,36 +60,13 @@ def directory(request):
 
 @pagecache.cache_for_visitors
 def home(request, slug):
-<<<<<<< HEAD
     """Queries: community, membership, the panels that are not shared, the pending count for
     facilitators; what every viewer sees alike (counts, facilitators, tags, recent activity)
     comes from the community's cache, filled with four queries after each change."""
-    community, access = get_community_for(request.user, slug)
-
-    def shared():
-        facilitators = list(
-            Membership.objects.facilitators()
-            .filter(community=community)
-            .select_related("user")
-            .order_by("joined_at")
-        )
-        counts = (
-            Community.objects.with_counts()
-            .filter(pk=community.pk)
-            .values("core_count", "peripheral_count")[0]
-        )
-        return {
-            "facilitators": facilitators,
-            "counts": counts,
-            "recent": list(activity.recent(community)),
-            "tags": list(community.tags.all()),
-        }
-
-=======
     try:
         community, access = get_community_for(request.user, slug)
     except Http404:
-        # A closed community's address is its front door, not a dead end.
+        # A closed community's address is its front door, not a dead end (never cached).
         community, access = get_public_profile_for(request.user, slug)
         return render(
             request,
@@ -101,14 +78,24 @@ def home(request, slug):
                 "form": MembershipRequestForm() if access.can_request else None,
             },
         )
-    facilitators = (
-        Membership.objects.facilitators()
-        .filter(community=community)
-        .select_related("user")
-        .order_by("joined_at")
-    )
-    counts = Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
->>>>>>> main
+
+    def shared():
+        facilitators = list(
+            Membership.objects.facilitators()
+            .filter(community=community)
+            .select_related("user")
+            .order_by("joined_at")
+        )
+        counts = (
+            Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
+        )
+        return {
+            "facilitators": facilitators,
+            "counts": counts,
+            "recent": list(activity.recent(community)),
+            "tags": list(community.tags.all()),
+        }
+
     pending_count = 0
     if access.can_manage_members:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()

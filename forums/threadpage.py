@@ -42,6 +42,7 @@ from django.http import Http404
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from communities.policy import access_for
@@ -158,6 +159,9 @@ def post_flags(post, access, thread, *, last_read, can_reply, can_accept, featur
         "can_accept": can_accept,
         "quoted_url": quoted_url,
         "quoted_author": post.quoted_author or "",
+        "can_message": bool(user.is_authenticated and post.author_id and post.author_id != user.pk),
+        # Times are shown in the viewer's zone.
+        "tz": timezone.get_current_timezone_name(),
     }
 
 
