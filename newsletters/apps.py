@@ -35,4 +35,5 @@ class NewslettersConfig(AppConfig):
             receivers,  # noqa: F401
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
+            survey_emails,  # noqa: F401 - survey invitations and the reminder
         )

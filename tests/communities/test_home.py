@@ -95,8 +95,8 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
     client.get(home(community))  # presence is recorded on the first visit of the day
     # session, user, community, viewer's membership, facilitators, counts, activity,
     # tags, discussions panel (2), hot seats panel, this month's theme/article/meeting (3),
-    # sidebar communities, unread notifications
-    with django_assert_num_queries(16):
+    # sidebar communities, unread notifications, quick poll panel
+    with django_assert_num_queries(17):
         client.get(home(community))
 
     for i in range(40):
@@ -104,7 +104,7 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
             community=community, role=Membership.Role.FACILITATOR if i % 10 == 0 else "peripheral"
         )
         activity.record(community, facilitator, "member.joined", f"Someone {i} joined")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(home(community))
 
 
