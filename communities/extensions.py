@@ -92,6 +92,37 @@ def theme_sections_for(request, theme, access):
     return rendered
 
 
+# --- insight (the community dashboard) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InsightSource:
+    """Figures another app adds to the community dashboard (questions, hot seats, newsletters).
+
+    `compute(community, period)` returns a dict of figures, or None to show nothing; it must cost
+    a constant number of queries whatever the size of the community. `period` is a
+    `communities.insight.Period` (start and end in the viewer's time zone). The dashboard
+    exposes the dict as `figures.<key>` to its template.
+    """
+
+    key: str
+    compute: Callable
+    order: int = 50
+
+
+_insight_sources: list[InsightSource] = []
+
+
+def register_insight(source: InsightSource):
+    if all(s.key != source.key for s in _insight_sources):
+        _insight_sources.append(source)
+        _insight_sources.sort(key=lambda s: s.order)
+
+
+def insight_sources():
+    return list(_insight_sources)
+
+
 @dataclass(frozen=True)
 class CalendarSource:
     """Entries another app puts on community calendars (hot seats, survey deadlines...).

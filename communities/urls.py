@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_calendar, views_jobs, views_library, views_meetings, views_themes
+from . import views, views_calendar, views_insight, views_jobs, views_library, views_meetings, views_themes
 
 app_name = "communities"
 urlpatterns = [
@@ -19,7 +19,8 @@ urlpatterns = [
     path("<slug:slug>/requests/", views.requests, name="requests"),
     path("<slug:slug>/requests/<int:pk>/", views.decide, name="decide"),
     path("<slug:slug>/settings/", views.edit, name="edit"),
-    path("<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/dashboard/", views_insight.dashboard, name="dashboard"),
+    path("<slug:slug>/dashboard/<slug:key>.csv", views_insight.dashboard_csv, name="dashboard_csv"),
     # The shared repertoire: library, links, search, themes, articles, meetings, jobs.
     path("<slug:slug>/library/", views_library.library, name="library"),
     path("<slug:slug>/library/upload/", views_library.document_upload, name="document_upload"),

@@ -336,23 +336,6 @@ def review_decide(request, slug):
     return redirect("communities:review")
 
 
-def dashboard(request, slug):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_see_dashboard:
-        raise Http404
-    pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
-    return render(
-        request,
-        "communities/dashboard.html",
-        {
-            "community": community,
-            "access": access,
-            "stats": engagement.community_engagement(community),
-            "pending_count": pending_count,
-        },
-    )
-
-
 @login_required
 def health(request):
     if not can_review_proposals(request.user):

@@ -8,8 +8,10 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from communities.extensions import (
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
@@ -32,6 +34,9 @@ class ForumsConfig(AppConfig):
         )  # fmt: skip
         register_panel(HomePanel("forums/_home_panel.html", views.home_panel, column="main", order=10))
         register_theme_section(ThemeSection("forums/_theme_threads.html", views.theme_section, order=10))
+        from . import insight
+
+        register_insight(InsightSource("questions", insight.dashboard_figures, order=10))
         self._register_surveys()
 
     def _register_surveys(self):

@@ -9,9 +9,11 @@ class HotseatsConfig(AppConfig):
         from communities.extensions import (
             CalendarSource,
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
             register_calendar_source,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
@@ -37,3 +39,6 @@ class HotseatsConfig(AppConfig):
         )  # fmt: skip
         register_panel(HomePanel("hotseats/_home_panel.html", panels.home_panel, column="side", order=20))
         register_theme_section(ThemeSection("hotseats/_theme_section.html", panels.theme_section, order=20))
+        from . import insight
+
+        register_insight(InsightSource("hotseats", insight.dashboard_figures, order=20))

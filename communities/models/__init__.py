@@ -12,6 +12,7 @@ from .community import (
     MembershipQuerySet,
     Presence,
 )
+from .insight import Badge, Sponsorship, Thanks
 from .jobs import Job, JobQuerySet
 from .links import Link, LinkQuerySet, web_url
 from .meetings import Meeting, MeetingQuerySet, Rsvp
@@ -23,6 +24,7 @@ __all__ = [
     "Activity",
     "ActivityQuerySet",
     "Article",
+    "Badge",
     "ArticleQuerySet",
     "Community",
     "CommunityQuerySet",
@@ -40,6 +42,8 @@ __all__ = [
     "MembershipQuerySet",
     "Presence",
     "Rsvp",
+    "Sponsorship",
+    "Thanks",
     "Theme",
     "ThemeQuerySet",
     "version_upload_to",

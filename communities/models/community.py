@@ -96,6 +96,9 @@ class Community(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Lifecycle (admin health page): when facilitators were told the community will be marked
+    # dormant unless it wakes up; cleared when it is marked dormant, reopened or active again.
+    dormancy_notice_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommunityQuerySet.as_manager()
 

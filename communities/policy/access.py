@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from ..models import Community, Membership
+from ..models import Community, Membership, Sponsorship
 
 
 @dataclass(frozen=True)
@@ -234,6 +234,28 @@ def get_community_for(user, slug):
     if not access.can_view:
         raise Http404("No such community.")
     return community, access
+
+
+def get_dashboard_for(user, slug):
+    """(community, access, as_sponsor) for the dashboard, or 404.
+
+    Facilitators and staff see everything on it. A sponsor of the community sees its figures
+    only (`as_sponsor` is True): never names, titles or links into content, and no community
+    tabs, since a sponsor is not a member and may not read a closed community.
+    """
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not user.is_authenticated:
+        raise Http404("No such community.")
+    access = access_for(user, community)
+    if access.can_see_dashboard and access.can_view:
+        return community, access, False
+    if community.is_live and Sponsorship.objects.filter(community=community, user=user).exists():
+        return community, access, True
+    raise Http404("No such community.")
+
+
+def can_manage_sponsors(user):
+    return user.is_authenticated and user.is_staff
 
 
 def can_review_proposals(user):
