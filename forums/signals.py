@@ -15,3 +15,5 @@ post_created = Signal()
 post_mentioned = Signal()
 # thread, post: the accepted answer; accepted_by: who accepted it.
 answer_accepted = Signal()
+# user, thread, number: the member's read marker moved forward to post `number` (they read it).
+thread_read = Signal()
