@@ -157,7 +157,7 @@ def issue_new(request, slug):
             )
             return redirect("newsletters:issue", slug=slug, pk=issue.pk)
     else:
-        subject, body = issues.draft_for(community)
+        subject, body = issues.draft_for(community, author=request.user)
         form = IssueForm(initial={"subject": subject, "body": body})
     return render(
         request,

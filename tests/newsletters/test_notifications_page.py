@@ -30,7 +30,9 @@ def notify(user, text_, url="", minutes_ago=0, **fields):
 def test_replies_in_one_thread_fold_into_one_line_under_the_day(login, member):
     notify(member, "Ann replied in “Baselines”", "/communities/x/discussions/5/#post-2", minutes_ago=30)
     notify(member, "Bob replied in “Baselines”", "/communities/x/discussions/5/#post-3", minutes_ago=20)
-    notify(member, "Cat replied in “Baselines”", "/communities/x/discussions/5/?page=2#post-31", minutes_ago=10)
+    notify(
+        member, "Cat replied in “Baselines”", "/communities/x/discussions/5/?page=2#post-31", minutes_ago=10
+    )
     notify(member, "Dan replied in “Other”", "/communities/x/discussions/51/#post-2", minutes_ago=5)
     notify(member, "Old news", "/communities/x/", minutes_ago=60 * 24 * 10, kind="member.joined")
 
@@ -61,9 +63,9 @@ def test_reading_a_thread_clears_its_notifications_and_no_others(login, member, 
 
     client.get(thread.get_absolute_url())
 
-    assert list(Notification.objects.filter(recipient=member, read_at__isnull=True).values_list("text", flat=True)) == [
-        "New thread “Other”"
-    ]
+    assert list(
+        Notification.objects.filter(recipient=member, read_at__isnull=True).values_list("text", flat=True)
+    ) == ["New thread “Other”"]
     page = words(client.get(reverse("newsletters:notifications")))
     assert "Unread: New thread “Other”" in page and "Unread: Cora" not in page
 
