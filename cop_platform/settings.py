@@ -185,6 +185,15 @@ CELERY_TASK_ROUTES = {"newsletters.tasks.*": {"queue": "email"}}
 CELERY_BEAT_SCHEDULE = {}
 # Hot seats open and close on time (pages compute the state from the times anyway), and each
 # expert gets the day's new questions once a day, at about 08:00 in their own time zone.
+# The facilitator's nudge queue is rebuilt early each morning; outcomes settle every hour.
+CELERY_BEAT_SCHEDULE["nudge-queues"] = {
+    "task": "communities.tasks.build_nudge_queues",
+    "schedule": crontab(minute=30, hour=6),
+}
+CELERY_BEAT_SCHEDULE["nudge-outcomes"] = {
+    "task": "communities.tasks.settle_nudge_outcomes",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["hotseats-advance"] = {"task": "hotseats.tasks.advance_hotseats", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hotseats-expert-daily"] = {
     "task": "newsletters.hotseat_emails.send_expert_daily_emails",

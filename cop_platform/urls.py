@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from communities import views_calendar
+from communities import views_invitations as communities_invitations
 
 from . import views
 from .accounts.views import ConfirmEmailView
@@ -16,6 +17,8 @@ urlpatterns = [
     # Before allauth's own: confirming an address signs you in, in whichever browser you use.
     path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("accounts/", include("allauth.urls")),
+    path("messages/", include("communities.urls_messaging")),
+    path("invitations/<str:token>/", communities_invitations.accept, name="invitation"),
     path("communities/", include("communities.urls")),
     path("communities/", include("forums.urls")),
     path("communities/", include("hotseats.urls")),

@@ -17,3 +17,6 @@ post_mentioned = Signal()
 answer_accepted = Signal()
 # user, thread, number: the member's read marker moved forward to post `number` (they read it).
 thread_read = Signal()
+# survey, reminder: a facilitator asked to e-mail the members (reminder=False) or to remind
+# those who have not answered yet (reminder=True). Each happens at most once per survey.
+survey_invitations = Signal()

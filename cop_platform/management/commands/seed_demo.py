@@ -8,7 +8,14 @@ from django.utils import timezone
 
 # Each app that has demo content provides `<app>.demo.seed(world) -> world`, run in this order;
 # `world` carries the people and communities made so far. Every seed must be safe to run twice.
-DEMO_MODULES = ["communities.demo", "forums.demo", "hotseats.demo", "newsletters.demo"]
+DEMO_MODULES = [
+    "communities.demo",
+    "forums.demo",
+    "hotseats.demo",
+    "newsletters.demo",
+    "communities.demo_craft",
+    "forums.demo_craft",
+]
 
 
 class Command(BaseCommand):
