@@ -15,7 +15,9 @@ def my_communities(request):
         # so a proposer finds their proposal in the sidebar without another query.
         mine = Q(memberships__user=user, memberships__state=Membership.State.ACTIVE)
         proposed = Q(proposed_by=user, status__in=[Community.Status.PROPOSED, Community.Status.REJECTED])
-        return list(Community.objects.filter(mine | proposed).distinct().only("name", "slug", "visibility", "status"))
+        return list(
+            Community.objects.filter(mine | proposed).distinct().only("name", "slug", "visibility", "status")
+        )
 
     communities = SimpleLazyObject(load)
     return {

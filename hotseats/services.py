@@ -295,7 +295,9 @@ def resend_invitation(actor, hotseat):
     if hotseat.status == Status.DRAFT:
         raise HotSeatError("Schedule the hot seat first: the invitation goes out when it is scheduled.")
     if hotseat.expert_id:
-        raise HotSeatError(f"{hotseat.expert_display_name} already has an account: they only need to sign in.")
+        raise HotSeatError(
+            f"{hotseat.expert_display_name} already has an account: they only need to sign in."
+        )
     if hotseat.state == Status.CLOSED:
         raise HotSeatError("This hot seat has closed.")
     HotSeat.objects.filter(pk=hotseat.pk).update(invite_sent_at=None)
@@ -310,7 +312,9 @@ def extend(actor, hotseat, closes_at):
     if hotseat.state == Status.CLOSED:
         raise HotSeatError("This hot seat has closed and cannot be extended.")
     if hotseat.state != Status.OPEN:
-        raise HotSeatError("Only an open hot seat can be extended; change a scheduled one's times with “Edit details”.")
+        raise HotSeatError(
+            "Only an open hot seat can be extended; change a scheduled one's times with “Edit details”."
+        )
     if closes_at <= hotseat.closes_at:
         raise HotSeatError(
             f"The new closing time must be later than the current one ({_when(hotseat.closes_at)})."
