@@ -260,3 +260,9 @@ def test_a_small_group_starts_from_the_member_list(member, core_member, communit
 
 def test_odd_ids_in_the_new_message_link_never_break_the_page(member, login):
     assert login(member).get(reverse("messaging:new") + "?to=²&to=-3&to=1e9").status_code == 302
+
+
+def test_a_new_facilitator_is_not_held_to_the_new_account_limit(facilitator, community):
+    for _ in range(5):
+        start(facilitator, member_of(community))
+    assert Conversation.objects.filter(started_by=facilitator).count() == 5
