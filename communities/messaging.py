@@ -17,8 +17,8 @@ from . import signals
 from .models import (
     MAX_PARTICIPANTS,
     Block,
-    Membership,
     Conversation,
+    Membership,
     Message,
     MessageReport,
     MessagingSettings,
