@@ -5,7 +5,9 @@ import functools
 from django.urls import reverse
 
 from cop_platform.emails import absolute_url, build_email
+from cop_platform.markdown import stored_html
 
+from . import links
 from .tokens import make_token
 
 
@@ -58,13 +60,21 @@ def digest_email(recipient, sections, batch):
 def newsletter_email(issue, recipient, *, test=False):
     community = issue.community
     reply_to = [issue.author.email] if issue.author_id and issue.author.email else None
+    # Links go through the aggregate counter (newsletters.links); a test copy is not counted.
+    source = issue.delivery_key
+    wrap = (lambda url: url) if test else (lambda url: links.tracked(url, source))
     return optional_email(
         "newsletter",
         {
             "issue": issue,
             "community": community,
             "test": test,
+            # Sanitised on save; only the href values are rewritten to our own redirect.
+            "body_html": issue.body_safe if test else stored_html(links.track_html(issue.body_html, source)),
+            "body_text": issue.body if test else links.track_text(issue.body, source),
+            # Counted as an archive open when the page is read, so not wrapped.
             "archive_url": absolute_url(issue_path(issue)),
+            "community_url": wrap(absolute_url(community.get_absolute_url())),
         },
         recipient,
         list_name=f"newsletter:{community.pk}",

@@ -7,7 +7,13 @@ from django.test.utils import override_settings
 
 # Each app that has demo content provides `<app>.demo.seed(world) -> world`, run in this order;
 # `world` carries the people and communities made so far. Every seed must be safe to run twice.
-DEMO_MODULES = ["communities.demo", "forums.demo", "hotseats.demo", "newsletters.demo"]
+DEMO_MODULES = [
+    "communities.demo",
+    "forums.demo",
+    "hotseats.demo",
+    "newsletters.demo",
+    "newsletters.demo_insight",
+]
 
 
 class Command(BaseCommand):
