@@ -196,7 +196,8 @@ def _url(kind, obj):
         else obj.hotseat.community
     )
     return {
-        "community": lambda: reverse("communities:home", args=[c.slug]),
+        # A closed community's home is its public profile (asks to join); its members page is inside.
+        "community": lambda: reverse("communities:members", args=[c.slug]),
         "thread": lambda: reverse("forums:thread_detail", args=[c.slug, obj.pk]),
         "post": lambda: reverse("forums:thread_detail", args=[c.slug, obj.thread_id]),
         "hotseat": lambda: reverse("hotseats:detail", args=[c.slug, obj.pk]),
