@@ -86,6 +86,10 @@ def token(state, kind):
     return f"zq{state.replace('_', '')}{kind}"
 
 
+def search_word(state):
+    return f"zq{state.replace('_', '')}"
+
+
 def words(state, kind):
     """How the object reads on a page: its label and its own word (a search box echoes only the word)."""
     label = {"post": "Reply", "hotseat": "Hot seat"}.get(kind, kind.title())
@@ -127,10 +131,11 @@ def _build_world():
 
 def _build_content(community, author, expert, state, now):
     hidden = now if state == "hidden" else None
+    shared = search_word(state)  # one word every searchable object of this community carries
     day = datetime.timedelta(days=1)
     o = {"community": community}
     o["thread"] = Thread.objects.create(
-        community=community, author=author, title=f"Thread {token(state, 'thread')}", hidden_at=hidden,
+        community=community, author=author, title=f"Thread {token(state, 'thread')} {shared}", hidden_at=hidden,
         last_post_at=now, post_count=2, reply_count=1,
     )  # fmt: skip
     Post.objects.create(
@@ -138,7 +143,7 @@ def _build_content(community, author, expert, state, now):
     )
     o["post"] = Post.objects.create(
         thread=o["thread"], community=community, author=author, number=2,
-        body=f"Reply {token(state, 'post')}", hidden_at=hidden,
+        body=f"Reply {token(state, 'post')} {shared}", hidden_at=hidden,
         deleted_at=now if state == "deleted" else None,
     )  # fmt: skip
     o["hotseat"] = HotSeat.objects.create(
@@ -148,18 +153,21 @@ def _build_content(community, author, expert, state, now):
     )  # fmt: skip
     keeper = Question.objects.create(hotseat=o["hotseat"], author=author, body="Another question")
     o["question"] = Question.objects.create(
-        hotseat=o["hotseat"], author=author, body=f"Question {token(state, 'question')}", hidden_at=hidden,
+        hotseat=o["hotseat"], author=author, body=f"Question {token(state, 'question')} {shared}", hidden_at=hidden,
         merged_into=keeper if state == "deleted" else None,
     )  # fmt: skip
     o["document"] = Document.objects.create(
-        community=community, title=f"Document {token(state, 'document')}", uploaded_by=author
+        community=community, title=f"Document {token(state, 'document')} {shared}", uploaded_by=author
     )
     o["meeting"] = Meeting.objects.create(
-        community=community, title=f"Meeting {token(state, 'meeting')}", starts_at=now + day,
+        community=community, title=f"Meeting {token(state, 'meeting')} {shared}", starts_at=now + day,
         ends_at=now + day + datetime.timedelta(hours=1), created_by=author,
     )  # fmt: skip
     o["link"] = Link.objects.create(
-        community=community, title=f"Link {token(state, 'link')}", url="https://example.org/", added_by=author
+        community=community,
+        title=f"Link {token(state, 'link')} {shared}",
+        url="https://example.org/",
+        added_by=author,
     )
     o["job"] = Job.objects.create(
         community=community, title=f"Job {token(state, 'job')}", organisation="Council", location="Leeds",
@@ -284,7 +292,7 @@ def _search_sees(world, persona, kind, state):
     """One search per persona and community finds all its searchable objects (a few per section)."""
     key = ("search", persona, state)
     if key not in world["cache"]:
-        response = world["clients"][persona].get(reverse("search"), {"q": f"zq{state.replace('_', '')}"})
+        response = world["clients"][persona].get(reverse("search"), {"q": search_word(state)})
         assert response.status_code == 200
         world["cache"][key] = text(response)
     return words(state, kind) in world["cache"][key]
