@@ -44,8 +44,9 @@ class CommunityProposalForm(forms.ModelForm):
 class CommunitySettingsForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "purpose", "scope", "description", "tags", "welcome_message"]
+        fields = ["name", "purpose", "scope", "description", "tags", "welcome_message", "blog_publishers"]
         widgets = {
+            "blog_publishers": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 5}),
             "welcome_message": forms.Textarea(attrs={"rows": 14}),

@@ -74,6 +74,8 @@ DRAFT_SECTIONS = [
     ("Hot seat transcripts", hot_seat_transcripts),
     ("Hot seats", ["hotseat.scheduled", "hotseat.opened"]),
     ("Article of the month", ["article.featured"]),
+    ("From the blog", ["blog.published"]),
+    ("Surveys", ["survey.published"]),
     ("New in the repertoire", ["document.uploaded", "document.versioned", "link.added"]),
     ("Meetings", ["meeting.scheduled", "meeting.notes"]),
     ("Jobs", ["job.posted"]),
