@@ -59,6 +59,13 @@ class CommunitySettingsForm(forms.ModelForm):
             },
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blog_publishers"].required = False  # left out: keep the community's choice
+
+    def clean_blog_publishers(self):
+        return self.cleaned_data.get("blog_publishers") or self.instance.blog_publishers
+
 
 class RejectionForm(forms.Form):
     reason = forms.CharField(

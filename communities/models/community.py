@@ -88,6 +88,7 @@ class Community(models.Model):
         default=DEFAULT_WELCOME,
         help_text="Sent to every new member. {name}, {community} and {facilitator} are filled in.",
     )
+
     class BlogPublishers(models.TextChoices):
         MEMBERS = "members", "Every member"
         CORE = "core", "Core members and facilitators"

@@ -21,7 +21,9 @@ def write(client, community, action="publish", **fields):
 
 
 def publish(author, community, title="Lessons from go-live", **kwargs):
-    post = services.save_blog_post(author, community, title=title, body="Body text.", tags=kwargs.pop("tags", ()))
+    post = services.save_blog_post(
+        author, community, title=title, body="Body text.", tags=kwargs.pop("tags", ())
+    )
     return services.publish_blog_post(author, post)
 
 
@@ -52,7 +54,9 @@ def test_a_member_previews_saves_a_draft_only_they_see_then_publishes(login, mem
     assert not Activity.objects.current().filter(verb="thread.created").exists()  # the post is the news
 
 
-def test_a_community_can_keep_its_blog_to_core_members_and_facilitators(login, member, core_member, facilitator, community):
+def test_a_community_can_keep_its_blog_to_core_members_and_facilitators(
+    login, member, core_member, facilitator, community
+):
     Community.objects.filter(pk=community.pk).update(blog_publishers="core")
     assert write(login(member), community).status_code == 404
     assert write(login(core_member), community).status_code == 302
@@ -60,12 +64,19 @@ def test_a_community_can_keep_its_blog_to_core_members_and_facilitators(login, m
     assert BlogPost.objects.published().count() == 2
 
 
-def test_outsiders_cannot_write_and_closed_blogs_answer_404(login, member, outsider, community, closed_community):
+def test_outsiders_cannot_write_and_closed_blogs_answer_404(
+    login, member, outsider, community, closed_community
+):
     post = publish(member, closed_community)
     assert write(login(outsider), community).status_code == 404
     assert login(outsider).get(post.get_absolute_url()).status_code == 404
     assert login(outsider).get(reverse("forums:blog", args=[closed_community.slug])).status_code == 404
-    assert login(outsider).get(reverse("forums:blog_author", args=[closed_community.slug, member.pk])).status_code == 404
+    assert (
+        login(outsider)
+        .get(reverse("forums:blog_author", args=[closed_community.slug, member.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_comments_are_replies_in_the_posts_discussion(login, member, core_member, outsider, community):
@@ -83,7 +94,9 @@ def test_comments_are_replies_in_the_posts_discussion(login, member, core_member
     assert Post.objects.filter(thread=post.thread).count() == 2
 
 
-def test_tags_filter_the_list_and_author_pages_list_an_authors_posts(client, login, member, core_member, community):
+def test_tags_filter_the_list_and_author_pages_list_an_authors_posts(
+    client, login, member, core_member, community
+):
     publish(member, community, title="About risk", tags=["risk"])
     publish(core_member, community, title="About benefits", tags=["benefits"])
     client = login(member)
@@ -118,7 +131,9 @@ def test_blog_posts_are_in_the_newsletter_draft(member, community):
     assert "From the blog" in body and "Benefits that stuck" in body
 
 
-def test_the_blog_list_costs_the_same_queries_with_few_or_many_posts(login, member, community, django_assert_num_queries):
+def test_the_blog_list_costs_the_same_queries_with_few_or_many_posts(
+    login, member, community, django_assert_num_queries
+):
     publish(member, community, tags=["one"])
     client = login(member)
     url = reverse("forums:blog", args=[community.slug])
