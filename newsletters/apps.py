@@ -40,6 +40,7 @@ class NewslettersConfig(AppConfig):
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
             survey_emails,  # noqa: F401 - survey invitations and the reminder
         )
-        from .craft import CHOOSE_DIGEST
+        from .craft import CHOOSE_DIGEST, register_reply_target
 
         register_checklist_item(CHOOSE_DIGEST)
+        register_reply_target()
