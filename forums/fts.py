@@ -1,6 +1,6 @@
 """SQLite full-text tables for discussions (FTS5, Porter stemming), kept current by triggers.
 
-Created by migration 0003_search and checked again after every `migrate`: Django rebuilds a
+Created by migration 0004_search and checked again after every `migrate`: Django rebuilds a
 SQLite table to alter it, which drops its triggers, so `ensure_sqlite_fts` recreates whatever is
 missing and then rebuilds the index from the tables. PostgreSQL uses generated tsvector columns
 instead (see the migration).

@@ -1,6 +1,6 @@
 """Searching discussions: words (not substrings), ranked, each thread once, words highlighted.
 
-Indexes (migration 0003_search):
+Indexes (migration 0004_search):
 - PostgreSQL: stored `search_vector` columns, generated from the text (so every write keeps them
   current, bulk inserts included) with GIN indexes: `forums_post` (the body) and
   `forums_thread` (the title, weight A: a match in the title ranks far above one in a reply).

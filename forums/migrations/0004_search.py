@@ -52,6 +52,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forums", "0002_surveys")]
+    dependencies = [("forums", "0003_blog")]
 
     operations = [migrations.RunPython(forward, backward)]
