@@ -95,8 +95,9 @@ def _visible_threads(user, filters):
     return threads
 
 
-def _visible_posts(threads, filters):
-    posts = Post.objects.shown().filter(thread__in=threads.values("pk"))
+def _visible_posts(user, threads, filters):
+    # The one rule: deleted posts for nobody, hidden ones for the community's moderators only.
+    posts = Post.objects.visible_to(user).filter(thread__in=threads.values("pk"))
     if filters.author is not None:
         posts = posts.filter(author=filters.author)
     if filters.since:
@@ -113,7 +114,7 @@ def search(user, q, filters=None, *, page=1, per_page=20):
     if not words:
         return Results()
     threads = _visible_threads(user, filters)
-    posts = _visible_posts(threads, filters)
+    posts = _visible_posts(user, threads, filters)
     # A title belongs to the thread's opening post: filters by author and date apply to it so.
     titled = threads
     if filters.author is not None:
