@@ -28,7 +28,9 @@ class NewslettersConfig(AppConfig):
         self.register_extensions()
         # Connect to the content apps' signals.
         from . import (
+            fanout,  # noqa: F401 - registers the built-in e-mail kinds with the sending engine
             receivers,  # noqa: F401
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
+            targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )

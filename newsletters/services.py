@@ -11,11 +11,15 @@ from . import delivery, mail
 from .models import Notification, Preference
 
 
-def notify(recipient, text, *, url="", kind="notice", community=None, email=False):
+def notify(recipient, text, *, url="", kind="notice", community=None, email=False, target=""):
     """Put a notice under the member's bell; with email=True also e-mail it at once, if the
-    member has not switched immediate e-mail off for that community."""
+    member has not switched immediate e-mail off for that community.
+
+    `target` ("thread:12", "question:7") names what the notice is about: the sending engine
+    re-checks that the member may still see it, and the e-mail carries a reply address for it.
+    """
     notification = Notification.objects.create(
-        recipient=recipient, text=text[:300], url=url, kind=kind, community=community
+        recipient=recipient, text=text[:300], url=url, kind=kind, community=community, target=target
     )
     if email and (community is None or Preference.for_member(recipient, community).immediate):
         from . import tasks  # tasks import this module
@@ -25,27 +29,19 @@ def notify(recipient, text, *, url="", kind="notice", community=None, email=Fals
 
 
 def send_notification_email(notification_id):
-    """E-mail one notification; idempotent per notification."""
+    """E-mail one notification through the engine (kind "notification"); at most once."""
     notification = (
         Notification.objects.select_related("recipient", "community").filter(pk=notification_id).first()
     )
     if notification is None:
         return False
     recipient = notification.recipient
-
-    def build():
-        context = {"notification": notification, "recipient": recipient, "community": notification.community}
-        if notification.community_id is None:
-            return build_email("notification", context, to=recipient.email, list_id="notifications")
-        return mail.optional_email(
-            "notification",
-            context,
-            recipient,
-            list_name=f"immediate:{notification.community_id}",
-            list_id=f"notifications.{notification.community.slug}",
-        )
-
-    return delivery.send_once(recipient, "notification", f"notification:{notification.pk}", build)
+    return delivery.send_once(
+        recipient,
+        "notification",
+        f"notification:{notification.pk}",
+        lambda: mail.notification_email(notification, recipient),
+    )
 
 
 def unread_count(user):
