@@ -4,11 +4,16 @@ import datetime
 
 from django.utils import timezone
 
+from . import events
 from .models import Activity, Community, Presence
 
 
 def record(community, actor, verb, summary, *, url="", target=None):
-    """Append one row to the log and move the community's "last activity" forward."""
+    """Append one row to the log and move the community's "last activity" forward.
+
+    `verb` must be registered (communities/events.py); an unknown one raises UnknownVerb.
+    """
+    events.describe(verb)
     now = timezone.now()
     activity = Activity.objects.create(
         community=community,

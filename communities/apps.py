@@ -6,7 +6,11 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communities"
 
     def ready(self):
+        from . import events  # noqa: F401 - declares the communities app's activity verbs
         from .extensions import Tab, register_tab
+        from .policy.readers import register_communities_types
+
+        register_communities_types()
 
         register_tab(Tab("Home", "communities:home", order=0))
         register_tab(Tab("Members", "communities:members", order=80, visible=lambda a: a.can_see_members))
@@ -49,3 +53,12 @@ class CommunitiesConfig(AppConfig):
             )
         )
         register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))
+        self._register_calendar()
+
+    def _register_calendar(self):
+        from .calendar import meeting_entries, theme_entries
+        from .extensions import CalendarSource, Tab, register_calendar_source, register_tab
+
+        register_calendar_source(CalendarSource("meeting", meeting_entries, order=10))
+        register_calendar_source(CalendarSource("theme", theme_entries, order=40))
+        register_tab(Tab("Calendar", "communities:calendar", order=55))

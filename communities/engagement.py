@@ -6,11 +6,15 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from . import events
 from .models import Activity, Community, Membership, Presence
 
 QUIET_AFTER_DAYS = 60
 # Joining is not contributing: these verbs do not make someone an active contributor.
-NOT_CONTRIBUTIONS = ("member.joined", "member.facilitator", "community.approved")
+NOT_CONTRIBUTIONS = tuple(
+    events.expect(verb, by="communities.engagement")
+    for verb in ("member.joined", "member.facilitator", "community.approved")
+)
 
 
 def community_engagement(community, *, days=30, weeks=8, now=None):

@@ -90,3 +90,63 @@ def theme_sections_for(request, theme, access):
         if context is not None:
             rendered.append((section.template, context))
     return rendered
+
+
+# --- insight (the community dashboard) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InsightSource:
+    """Figures another app adds to the community dashboard (questions, hot seats, newsletters).
+
+    `compute(community, period)` returns a dict of figures, or None to show nothing; it must cost
+    a constant number of queries whatever the size of the community. `period` is a
+    `communities.insight.Period` (start and end in the viewer's time zone). The dashboard
+    exposes the dict as `figures.<key>` to its template.
+    """
+
+    key: str
+    compute: Callable
+    order: int = 50
+
+
+_insight_sources: list[InsightSource] = []
+
+
+def register_insight(source: InsightSource):
+    if all(s.key != source.key for s in _insight_sources):
+        _insight_sources.append(source)
+        _insight_sources.sort(key=lambda s: s.order)
+
+
+def insight_sources():
+    return list(_insight_sources)
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """Entries another app puts on community calendars (hot seats, survey deadlines...).
+
+    `load(community_ids, start, end) -> [communities.calendar.Entry]` returns what of those
+    communities overlaps [start, end) and is visible to every member (no drafts); it must cost
+    one query whatever the number of entries. `kind` names the entries it makes.
+    """
+
+    kind: str
+    load: Callable
+    order: int = 50
+    # (community, pk) -> bool: the entry exists, is published and may get a "remind me".
+    remindable: Callable | None = None
+
+
+_calendar_sources: list[CalendarSource] = []
+
+
+def register_calendar_source(source: CalendarSource):
+    if all(s.kind != source.kind for s in _calendar_sources):
+        _calendar_sources.append(source)
+        _calendar_sources.sort(key=lambda s: s.order)
+
+
+def calendar_sources():
+    return list(_calendar_sources)

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform.params import get_int
+
 from . import activity, engagement, services
 from .extensions import panels_for
 from .forms import (
@@ -49,7 +51,7 @@ def directory(request):
             communities = communities.filter(tags__slug=tag)
         if visibility:
             communities = communities.filter(visibility=visibility)
-    page = Paginator(communities.order_by("name"), 24).get_page(request.GET.get("page"))
+    page = Paginator(communities.order_by("name"), 24).get_page(get_int(request.GET, "page", 1, minimum=1))
     page.object_list = list(page.object_list)
     mark_viewer_state(page.object_list, request.user)
     return render(request, "communities/directory.html", {"form": form, "page": page})
@@ -102,7 +104,7 @@ def members(request, slug):
         .prefetch_related("user__expertise")
         .order_by(Membership.role_order(), "user__display_name")
     )
-    page = Paginator(memberships, 50).get_page(request.GET.get("page"))
+    page = Paginator(memberships, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
     return render(
         request,
         "communities/members.html",
@@ -332,23 +334,6 @@ def review_decide(request, slug):
     except CommunityError as error:
         messages.error(request, str(error))
     return redirect("communities:review")
-
-
-def dashboard(request, slug):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_see_dashboard:
-        raise Http404
-    pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
-    return render(
-        request,
-        "communities/dashboard.html",
-        {
-            "community": community,
-            "access": access,
-            "stats": engagement.community_engagement(community),
-            "pending_count": pending_count,
-        },
-    )
 
 
 @login_required

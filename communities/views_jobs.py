@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform.params import get_int
+
 from . import services_repertoire as services
 from .forms_repertoire import JobForm
 from .models import Job
@@ -19,7 +21,7 @@ from .services import CommunityError
 def jobs(request, slug):
     community, access = get_community_for(request.user, slug)
     rows = Job.objects.filter(community=community).open().select_related("posted_by")
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    page = Paginator(rows, 25).get_page(get_int(request.GET, "page", 1, minimum=1))
     hidden = []
     if access.can_moderate_jobs:
         hidden = list(

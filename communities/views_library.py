@@ -9,6 +9,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform.params import get_int
+
 from . import services_repertoire as services
 from .forms_repertoire import DocumentFilterForm, DocumentForm, LinkForm, SearchForm, VersionForm
 from .models import Document, Link
@@ -32,7 +34,9 @@ def library(request, slug):
             documents = documents.filter(kind=kind)
         if tag:
             documents = documents.filter(tags__slug=tag)
-    page = Paginator(documents.order_by(*SORTS[sort]), 20).get_page(request.GET.get("page"))
+    page = Paginator(documents.order_by(*SORTS[sort]), 20).get_page(
+        get_int(request.GET, "page", 1, minimum=1)
+    )
     return render(
         request,
         "communities/library.html",
@@ -185,7 +189,7 @@ def links(request, slug):
     rows = Link.objects.filter(community=community).select_related("added_by").prefetch_related("tags")
     if tag:
         rows = rows.filter(tags__slug=tag)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
     form = LinkForm() if access.can_add_link else None
     return render(
         request,

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cop_platform.params import get_int
+
 from . import services_repertoire as services
 from .extensions import theme_sections_for
 from .forms_repertoire import ArticleForm, AttachDocumentForm, AttachMeetingForm, ThemeForm
@@ -137,7 +139,7 @@ def theme_attach(request, slug, theme_slug):
 def articles(request, slug):
     community, access = get_community_for(request.user, slug)
     rows = Article.objects.filter(community=community).select_related("document").order_by("-month")
-    page = Paginator(rows, 12).get_page(request.GET.get("page"))
+    page = Paginator(rows, 12).get_page(get_int(request.GET, "page", 1, minimum=1))
     return render(
         request, "communities/articles.html", {"community": community, "access": access, "page": page}
     )

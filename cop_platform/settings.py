@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "csp",
     "taggit",
     "cop_platform",
     "cop_platform.accounts",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cop_platform.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,12 +236,52 @@ CELERY_BEAT_SCHEDULE.update(
         "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
     }
 )
+# Calendar: reminders the day before meetings and hot seats (once per member and event).
+CELERY_BEAT_SCHEDULE["event-reminders"] = {
+    "task": "newsletters.calendar_reminders.send_event_reminders",
+    "schedule": 15 * 60.0,
+}
 
 # --- Security (production) -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+def content_security_policy(report_only):
+    """(CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY) for django-csp 4.
+
+    Strict: scripts, styles, images, fonts and fetches from this site only; no inline script or
+    style anywhere (templates put code in static/js and looks in static/css); nothing may frame
+    us; no plugins; forms post only here. `CSP_REPORT_ONLY=true` sends the same policy as
+    Content-Security-Policy-Report-Only instead, to try a change on a live site without breaking
+    it; `CSP_REPORT_URI` names where browsers send violation reports."""
+    from csp.constants import NONE, SELF
+
+    directives = {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+    if os.environ.get("CSP_REPORT_URI"):
+        directives["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+    policy = {"DIRECTIVES": directives}
+    return (None, policy) if report_only else (policy, None)
+
+
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(
+    env_bool("CSP_REPORT_ONLY", False)
+)
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from communities import views_calendar
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("search/", views.search, name="search"),
+    path("calendar/", views_calendar.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
     path("account/", include("cop_platform.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("communities/", include("communities.urls")),

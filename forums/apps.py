@@ -8,14 +8,19 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from communities.extensions import (
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
         )
 
-        from . import views
+        from . import events, views  # noqa: F401 - events declares the discussions' activity verbs
+        from .visibility import register_types
+
+        register_types()
 
         register_tab(
             Tab(
@@ -29,3 +34,6 @@ class ForumsConfig(AppConfig):
         )  # fmt: skip
         register_panel(HomePanel("forums/_home_panel.html", views.home_panel, column="main", order=10))
         register_theme_section(ThemeSection("forums/_theme_threads.html", views.theme_section, order=10))
+        from . import insight
+
+        register_insight(InsightSource("questions", insight.dashboard_figures, order=10))

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from communities.models import Community, Membership
+from communities.models import Community
+from communities.policy.querysets import restrict
 from cop_platform.markdown import SafeHTML, render_markdown
 
 POSTS_PER_PAGE = 25
@@ -23,16 +24,8 @@ THREADS_PER_PAGE = 20
 class ThreadQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Threads `user` may see: in a community they may view, and not hidden (unless they
-        moderate that community). The same rule as policy.CommunityAccess.can_view."""
-        communities = Community.objects.visible_to(user)
-        qs = self.filter(community__in=communities)
-        if user.is_authenticated and user.is_staff:
-            return qs
-        visible = Q(hidden_at__isnull=True)
-        if user.is_authenticated:
-            moderated = Membership.objects.facilitators().filter(user=user).values("community_id")
-            visible |= Q(community_id__in=moderated)
-        return qs.filter(visible)
+        moderate that community). The audience rule of communities.policy (forums/visibility.py)."""
+        return restrict(self, user, moderators_only=Q(hidden_at__isnull=False))
 
     def for_list(self):
         return self.select_related("author", "last_post_author", "community").prefetch_related("tags")
@@ -111,6 +104,11 @@ class Thread(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Posts `user` may read: deleted ones nobody, hidden ones (or in a hidden thread) moderators."""
+        hidden = Q(hidden_at__isnull=False) | Q(thread__hidden_at__isnull=False)
+        return restrict(self, user, moderators_only=hidden, nobody=Q(deleted_at__isnull=False))
+
     def shown(self):
         """Posts whose text members may read (deleted and hidden ones are placeholders)."""
         return self.filter(deleted_at__isnull=True, hidden_at__isnull=True)

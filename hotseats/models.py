@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Community, Theme
+from communities.policy.querysets import restrict
 from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 
@@ -38,6 +39,10 @@ class HotSeatQuerySet(models.QuerySet):
     def past(self, now=None):
         now = now or timezone.now()
         return self.published().filter(Q(status=HotSeat.Status.CLOSED) | Q(closes_at__lte=now))
+
+    def visible_to(self, user):
+        """Hot seats `user` may open: drafts for moderators, published ones also for their expert."""
+        return restrict(self, user, moderators_only=Q(status=HotSeat.Status.DRAFT), guest="expert")
 
     def for_viewer(self, access):
         """Hot seats of access.community this viewer may list (drafts only for facilitators)."""
@@ -169,14 +174,15 @@ class QuestionQuerySet(models.QuerySet):
         return self.filter(answered_at__isnull=True)
 
     def visible_to(self, user):
-        """Shown questions of published hot seats in communities `user` may see (site search)."""
-        return (
-            self.shown()
-            .filter(
-                hotseat__community__in=Community.objects.visible_to(user),
-            )
-            .exclude(hotseat__status=HotSeat.Status.DRAFT)
-        )
+        """Questions `user` may see (site search): the audience rule of hotseats/visibility.py.
+
+        Merged questions: nobody; hidden ones and those of drafts: moderators; the hot seat's
+        expert sees the others even in a closed community."""
+        return restrict(
+            self, user, community="hotseat__community",
+            moderators_only=Q(hidden_at__isnull=False) | Q(hotseat__status=HotSeat.Status.DRAFT),
+            nobody=Q(merged_into__isnull=False), guest="hotseat__expert",
+        )  # fmt: skip
 
     def search(self, query):
         """Questions whose text or answer matches `query`, best first.

@@ -344,7 +344,13 @@ def ask_question(user, hotseat, body):
     if not can_ask_in_hotseat(access):
         raise HotSeatError(f"Only members of {hotseat.community.name} can ask questions here.")
     _refuse_unless_taking_questions(hotseat)
-    return Question.objects.create(hotseat=hotseat, author=user, body=_clean_body(body))
+    question = Question.objects.create(hotseat=hotseat, author=user, body=_clean_body(body))
+    # Asking counts as contributing on the dashboard (communities.insight.CONTRIBUTION_VERBS).
+    activity.record(
+        hotseat.community, user, "hotseat.asked", f"{user.name} asked a question in the hot seat {hotseat.title}",
+        url=question.get_absolute_url(), target=question,
+    )  # fmt: skip
+    return question
 
 
 @transaction.atomic

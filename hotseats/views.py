@@ -20,6 +20,7 @@ from communities.policy import (
     can_vote_in_hotseat,
     get_community_for,
 )
+from cop_platform.params import get_int
 
 from . import calendar, services
 from .access import get_hotseat_for, get_question_for
@@ -53,7 +54,7 @@ def hotseat_list(request, slug):
             "questions", filter=Q(questions__answered_at__isnull=False, questions__hidden_at__isnull=True)
         )
     )
-    page = Paginator(past.order_by("-closes_at"), 20).get_page(request.GET.get("page"))
+    page = Paginator(past.order_by("-closes_at"), 20).get_page(get_int(request.GET, "page", 1, minimum=1))
     form = SearchForm(request.GET or None)
     results, query = None, ""
     if form.is_valid() and form.cleaned_data["q"].strip():

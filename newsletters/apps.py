@@ -25,9 +25,13 @@ class NewslettersConfig(AppConfig):
         )
 
     def ready(self):
+        from .visibility import register_types
+
+        register_types()
         self.register_extensions()
         # Connect to the content apps' signals.
         from . import (
+            calendar_reminders,  # noqa: F401 - beat task: reminders the day before events
             fanout,  # noqa: F401 - registers the built-in e-mail kinds with the sending engine
             receivers,  # noqa: F401
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers

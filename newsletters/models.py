@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from cop_platform.markdown import SafeHTML, render_markdown_fields
@@ -137,6 +138,12 @@ class Suppression(models.Model):
 
 
 class IssueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Issues `user` may read: sent ones for the community's readers, the rest for moderators."""
+        from communities.policy.querysets import restrict
+
+        return restrict(self, user, moderators_only=~Q(status__in=[Issue.Status.SENDING, Issue.Status.SENT]))
+
     def published(self):
         """Issues that went out: the archive members read on the site."""
         return self.filter(status__in=[Issue.Status.SENDING, Issue.Status.SENT])

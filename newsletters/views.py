@@ -12,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 
 from communities.models import Community
 from communities.policy import get_community_for
+from cop_platform.params import get_int
 
 from . import issues, mail
 from .forms import IssueForm, PreferenceForm, ScheduleForm
@@ -24,7 +25,7 @@ from .tokens import BadToken, read_token
 @login_required
 def notification_list(request):
     notices = Notification.objects.filter(recipient=request.user)
-    page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    page = Paginator(notices, 30).get_page(get_int(request.GET, "page", 1, minimum=1))
     return render(request, "newsletters/notifications.html", {"page": page})
 
 
@@ -131,7 +132,7 @@ def issue_list(request, slug):
     if not access.can_send_newsletter:
         issues = issues.published()
     page = Paginator(issues.order_by("-started_at", "-created_at", "-pk"), 20).get_page(
-        request.GET.get("page")
+        get_int(request.GET, "page", 1, minimum=1)
     )
     return render(
         request, "newsletters/issue_list.html", {"community": community, "access": access, "page": page}

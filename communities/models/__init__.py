@@ -1,6 +1,7 @@
 """Models of the communities app, split by aggregate and re-exported here."""
 
 from .articles import Article, ArticleQuerySet
+from .calendar import EventFollow
 from .community import (
     DEFAULT_WELCOME,
     Activity,
@@ -11,6 +12,7 @@ from .community import (
     MembershipQuerySet,
     Presence,
 )
+from .insight import Badge, Sponsorship, Thanks
 from .jobs import Job, JobQuerySet
 from .links import Link, LinkQuerySet, web_url
 from .meetings import Meeting, MeetingQuerySet, Rsvp
@@ -22,10 +24,12 @@ __all__ = [
     "Activity",
     "ActivityQuerySet",
     "Article",
+    "Badge",
     "ArticleQuerySet",
     "Community",
     "CommunityQuerySet",
     "Document",
+    "EventFollow",
     "DocumentQuerySet",
     "DocumentVersion",
     "Job",
@@ -38,6 +42,8 @@ __all__ = [
     "MembershipQuerySet",
     "Presence",
     "Rsvp",
+    "Sponsorship",
+    "Thanks",
     "Theme",
     "ThemeQuerySet",
     "version_upload_to",

@@ -13,7 +13,9 @@ from .repository import Document
 
 class ArticleQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(community__in=Community.objects.visible_to(user))
+        from communities.policy.querysets import restrict
+
+        return restrict(self, user)
 
     def current(self, today=None):
         today = today or timezone.localdate()

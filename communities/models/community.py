@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -33,18 +33,10 @@ class CommunityQuerySet(models.QuerySet):
         return self.filter(status=Community.Status.ACTIVE)
 
     def visible_to(self, user):
-        """Communities whose pages `user` may open: the same rule as policy.CommunityAccess."""
-        if user.is_authenticated and user.is_staff:
-            return self
-        live = Q(status__in=Community.LIVE_STATUSES)
-        rule = live & Q(visibility=Community.Visibility.OPEN)
-        if user.is_authenticated:
-            is_member = Exists(
-                Membership.objects.filter(community=OuterRef("pk"), user=user, state=Membership.State.ACTIVE)
-            )
-            rule |= live & is_member
-            rule |= Q(proposed_by=user)
-        return self.filter(rule)
+        """Communities whose pages `user` may open (the rule lives in communities.policy)."""
+        from communities.policy.querysets import visible_communities
+
+        return visible_communities(user, self)
 
     def with_counts(self):
         active = Q(memberships__state=Membership.State.ACTIVE)
@@ -104,6 +96,9 @@ class Community(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Lifecycle (admin health page): when facilitators were told the community will be marked
+    # dormant unless it wakes up; cleared when it is marked dormant, reopened or active again.
+    dormancy_notice_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommunityQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +14,11 @@ from .links import web_url
 
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(community__in=Community.objects.visible_to(user))
+        """Adverts `user` may open: hidden and closed ones only for facilitators (policy rule)."""
+        from communities.policy.querysets import restrict
+
+        closed = Q(hidden_at__isnull=False) | Q(closing_on__lt=timezone.localdate())
+        return restrict(self, user, moderators_only=closed)
 
     def open(self, today=None):
         """Adverts still taking applications and not hidden by a facilitator (no cron needed)."""

@@ -17,7 +17,9 @@ web_url = URLValidator(
 
 class LinkQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(community__in=Community.objects.visible_to(user))
+        from communities.policy.querysets import restrict
+
+        return restrict(self, user)
 
 
 class Link(models.Model):

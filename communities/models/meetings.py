@@ -14,7 +14,9 @@ from .themes import Theme
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(community__in=Community.objects.visible_to(user))
+        from communities.policy.querysets import restrict
+
+        return restrict(self, user)
 
     def upcoming(self, now=None):
         return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")

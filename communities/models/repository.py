@@ -24,7 +24,9 @@ def version_upload_to(version, filename):
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Documents `user` may see: the same rule as the community's pages."""
-        return self.filter(community__in=Community.objects.visible_to(user))
+        from communities.policy.querysets import restrict
+
+        return restrict(self, user)
 
     def for_list(self):
         """Everything a list row shows, in a constant number of queries."""

@@ -22,7 +22,9 @@ class ThemeQuerySet(models.QuerySet):
         return self.filter(starts_on__gt=today)
 
     def visible_to(self, user):
-        return self.filter(community__in=Community.objects.visible_to(user))
+        from communities.policy.querysets import restrict
+
+        return restrict(self, user)
 
 
 class Theme(models.Model):

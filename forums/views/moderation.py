@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Community
 from communities.policy import get_community_for
+from cop_platform.params import get_int
 
 from .. import services
 from ..forms import MoveForm
@@ -123,7 +124,7 @@ def flags(request, slug):
         .prefetch_related("flags__user")
         .order_by("-flag_count", "created_at")
     )
-    page = Paginator(posts, 20).get_page(request.GET.get("page"))
+    page = Paginator(posts, 20).get_page(get_int(request.GET, "page", 1, minimum=1))
     for post in page.object_list:
         post.community = community
         post.open_flags = [f for f in post.flags.all() if f.resolved_at is None]
@@ -136,7 +137,7 @@ def moderation_log(request, slug):
     if not access.can_moderate:
         raise Http404
     actions = ModerationAction.objects.filter(community=community).select_related("actor", "thread", "post")
-    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    page = Paginator(actions, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
     return render(
         request, "forums/moderation_log.html", {"community": community, "access": access, "page": page}
     )

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from communities.models import Community
 from communities.policy import get_community_for
+from cop_platform.params import get_int
 
 from ..forms import SearchForm
 from ..queries import (
@@ -30,7 +31,7 @@ def search(request, slug=None):
         results = search_posts(
             request.user, q, community=scope, tag=data["tag"].strip(), solved=data["solved"]
         )
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
+        page = Paginator(results, 20).get_page(get_int(request.GET, "page", 1, minimum=1))
         for post in page.object_list:
             post.snippet = snippet_parts(post)
     return render(

@@ -15,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from communities import activity
 from communities.models import Community, Membership
 from communities.policy import get_community_for
+from cop_platform.params import get_int, get_ints
 
 from .. import services
 from ..forms import ListFilterForm, ReplyForm, ThreadForm
@@ -80,7 +81,9 @@ def thread_list(request, slug):
         threads = threads.unsolved().order_by("-last_post_at", "-pk")
     else:
         threads = threads.order_by("-is_pinned", "-last_post_at", "-pk")
-    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(
+        get_int(request.GET, "page", 1, minimum=1)
+    )
     page.object_list = _mark_unread(page.object_list, request.user)
     watching = (
         access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
@@ -129,11 +132,7 @@ def _page_links(current, last):
 def _render_thread(request, community, access, thread, reply_form=None, status=200):
     user = request.user
     num_pages = max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
-    try:
-        number = int(request.GET.get("page", 1))
-    except ValueError:
-        number = 1
-    number = min(max(number, 1), num_pages)
+    number = min(get_int(request.GET, "page", 1, minimum=1), num_pages)
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     # Posts are numbered, so a page is a range of numbers: no COUNT(*) and no OFFSET scan.
     posts = list(
@@ -193,11 +192,9 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
             accepted = None
     if reply_form is None and access.can_reply(thread):
         initial = {}
-        quote = request.GET.get("quote")
-        if quote and quote.isdigit():
-            quoted = (
-                Post.objects.shown().filter(thread=thread, pk=int(quote)).select_related("author").first()
-            )
+        quote = get_int(request.GET, "quote", None, minimum=1)
+        if quote:
+            quoted = Post.objects.shown().filter(thread=thread, pk=quote).select_related("author").first()
             if quoted is not None:
                 lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
                 name = quoted.author.name if quoted.author else "A member"
@@ -259,7 +256,8 @@ def thread_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_post:
         raise Http404
-    initial = {"theme": request.GET.get("theme")} if request.GET.get("theme", "").isdigit() else {}
+    theme = get_int(request.GET, "theme", None, minimum=1)
+    initial = {"theme": theme} if theme else {}
     form = ThreadForm(request.POST or None, community=community, access=access, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -356,7 +354,7 @@ def poll_vote(request, slug, pk):
     if poll is None:
         raise Http404
     poll.thread = thread
-    ids = [int(v) for v in request.POST.getlist("option") if v.isdigit()]
+    ids = get_ints(request.POST, "option", minimum=1)
     try:
         services.vote(request.user, poll, ids)
     except ForumError as error:
@@ -379,7 +377,9 @@ def my_questions(request):
     else:
         show = "unanswered"
         threads = threads.unanswered().order_by("-created_at", "-pk")
-    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(
+        get_int(request.GET, "page", 1, minimum=1)
+    )
     page.object_list = _mark_unread(page.object_list, request.user)
     return render(request, "forums/my_questions.html", {"page": page, "show": show, "show_community": True})
 

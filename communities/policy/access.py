@@ -1,15 +1,17 @@
-"""The one permission policy: every "may this user ...?" question is answered here.
+"""The predicates: every "may this user ...?" question is answered here.
 
 Views, templates, search, feeds, digests and downloads ask this module; none checks roles
 itself. Predicates work on an already-loaded membership and cost no query. Anything a user
-may not see answers 404, so that closed communities do not reveal what exists.
+may not see answers 404, so that closed communities do not reveal what exists. "May see this
+object" is `CommunityAccess.can_see(obj)`, answered by the object's audience (readers.py), the
+same rule `readers_of(obj)` and the `visible_to` querysets use.
 """
 
 from dataclasses import dataclass
 
 from django.http import Http404
 
-from .models import Community, Membership
+from ..models import Community, Membership, Sponsorship
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,17 @@ class CommunityAccess:
     can_see_hidden_posts = can_moderate
     can_see_edit_history = can_moderate
 
+    def can_see(self, obj):
+        """May this viewer see `obj` (a thread, post, hot seat, document, ...) now? No query."""
+        from .readers import audience_of
+
+        return audience_of(obj).admits(self)
+
     def _is_author(self, obj):
         return self.user.is_authenticated and obj.author_id == self.user.pk
 
     def can_view_thread(self, thread):
-        return self.can_view and (thread.hidden_at is None or self.can_moderate)
+        return self.can_see(thread)
 
     def can_reply(self, thread):
         return (self.can_post or (self.is_staff and self.community.is_live)) and (
@@ -153,12 +161,46 @@ class CommunityAccess:
     can_remove_links = can_moderate
     can_schedule_meeting = can_moderate
 
+    # --- the calendar --------------------------------------------------------------------
+    @property
+    def can_follow_events(self):
+        """Ask for a reminder the day before a hot seat (meetings: by saying you will come)."""
+        return self.is_member
+
     def can_edit_document(self, document):
         """Its uploader (while a member who may post) or a facilitator may add versions and edit it."""
         return self.can_moderate or (self.can_post and document.uploaded_by_id == self.user.pk)
 
     def can_post_meeting_notes(self, meeting):
         return self.can_moderate or (self.can_post and meeting.created_by_id == self.user.pk)
+
+    # --- expert hot seats -----------------------------------------------------------------
+    # The invited expert is a guest of a published hot seat's audience (readers.py): the only
+    # door a non-member has into a closed community, and it opens on that one hot seat (and
+    # its questions); get_community_for() still answers 404 to them everywhere else.
+    can_ask_in_hotseat = can_post
+    can_vote_in_hotseat = can_post
+
+    def is_hotseat_expert(self, hotseat):
+        return is_hotseat_expert(self.user, hotseat)
+
+    def can_view_hotseat(self, hotseat):
+        """Published hot seats: whoever may view the community, and the invited expert; drafts:
+        facilitators and staff."""
+        return self.can_see(hotseat)
+
+    def can_answer_in_hotseat(self, hotseat):
+        """Only the invited expert answers; facilitators edit and tidy questions, not answers."""
+        return self.is_hotseat_expert(hotseat)
+
+    def can_follow_up_in_hotseat(self, hotseat):
+        return self.can_post or self.is_hotseat_expert(hotseat)
+
+    def can_edit_hotseat_question(self, question):
+        """Facilitators edit any question for clarity; members only their own."""
+        if self.can_run_hotseat:
+            return True
+        return self.user.is_authenticated and question.author_id == self.user.pk and self.can_post
 
 
 def access_for(user, community, membership=...):
@@ -181,16 +223,34 @@ def get_community_for(user, slug):
     return community, access
 
 
+def get_dashboard_for(user, slug):
+    """(community, access, as_sponsor) for the dashboard, or 404.
+
+    Facilitators and staff see everything on it. A sponsor of the community sees its figures
+    only (`as_sponsor` is True): never names, titles or links into content, and no community
+    tabs, since a sponsor is not a member and may not read a closed community.
+    """
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not user.is_authenticated:
+        raise Http404("No such community.")
+    access = access_for(user, community)
+    if access.can_see_dashboard and access.can_view:
+        return community, access, False
+    if community.is_live and Sponsorship.objects.filter(community=community, user=user).exists():
+        return community, access, True
+    raise Http404("No such community.")
+
+
+def can_manage_sponsors(user):
+    return user.is_authenticated and user.is_staff
+
+
 def can_review_proposals(user):
     return user.is_authenticated and user.is_staff
 
 
 def can_propose_community(user):
     return user.is_authenticated
-
-
-def visible_communities(user):
-    return Community.objects.visible_to(user)
 
 
 def mark_viewer_state(communities, user):
@@ -214,50 +274,36 @@ def mark_viewer_state(communities, user):
     return communities
 
 
-# --- hot seats (duck-typed on the hot seat, so communities imports no other app) -----------
+# --- hot seats: module-level spellings of the CommunityAccess methods, kept for callers ------
 
 
 def is_hotseat_expert(user, hotseat):
-    """The user is the expert invited to `hotseat` (anything with `expert_id`)."""
+    """The user is the expert invited to `hotseat`."""
     return bool(user.is_authenticated and hotseat.expert_id is not None and hotseat.expert_id == user.pk)
 
 
 def can_view_hotseat(access, hotseat):
-    """Who may open a hot seat's pages (question page, transcript, .ics).
-
-    Whoever may view the community sees its published hot seats; drafts only its facilitators.
-    The invited expert sees their own hot seat even when they are not a member of a closed
-    community; this is the only door a non-member has into a closed community, and it opens on
-    that one hot seat: get_community_for() still answers 404 to them everywhere else.
-    """
-    if hotseat.status == "draft":
-        return access.can_run_hotseat
-    if access.can_view:
-        return True
-    return access.community.is_live and is_hotseat_expert(access.user, hotseat)
+    return access.can_view_hotseat(hotseat)
 
 
 def can_ask_in_hotseat(access):
-    return access.can_post
+    return access.can_ask_in_hotseat
 
 
-can_vote_in_hotseat = can_ask_in_hotseat
+def can_vote_in_hotseat(access):
+    return access.can_vote_in_hotseat
 
 
 def can_answer_in_hotseat(access, hotseat):
-    """Only the invited expert answers; facilitators edit and tidy questions, not answers."""
-    return is_hotseat_expert(access.user, hotseat)
+    return access.can_answer_in_hotseat(hotseat)
 
 
 def can_follow_up_in_hotseat(access, hotseat):
-    return access.can_post or is_hotseat_expert(access.user, hotseat)
+    return access.can_follow_up_in_hotseat(hotseat)
 
 
 def can_edit_hotseat_question(access, question):
-    """Facilitators edit any question for clarity; members only their own."""
-    if access.can_run_hotseat:
-        return True
-    return access.user.is_authenticated and question.author_id == access.user.pk and access.can_post
+    return access.can_edit_hotseat_question(question)
 
 
 def get_in_community(user, community_slug, queryset, /, **lookup):

@@ -1,0 +1,68 @@
+"""The one permission policy: who may see and do what, answered in one place.
+
+- access.py: the predicates (`CommunityAccess`, built by `access_for`; `get_community_for` and
+  `get_in_community` answer 404).
+- readers.py: every object's audience, `readers_of(obj)` (the users who may see it now) and the
+  registry content apps fill from their `AppConfig.ready()`.
+- querysets.py: the queryset builders (`visible_communities`, `restrict`, ...) behind every
+  model's `visible_to(user)`.
+"""
+
+from .access import (
+    CommunityAccess,
+    access_for,
+    can_answer_in_hotseat,
+    can_ask_in_hotseat,
+    can_edit_hotseat_question,
+    can_follow_up_in_hotseat,
+    can_manage_sponsors,
+    can_propose_community,
+    can_review_proposals,
+    can_view_hotseat,
+    can_vote_in_hotseat,
+    get_community_for,
+    get_dashboard_for,
+    get_in_community,
+    is_hotseat_expert,
+    mark_viewer_state,
+)
+from .querysets import (
+    community_moderators,
+    community_readers,
+    moderated_communities,
+    restrict,
+    visible_communities,
+)
+from .readers import EVERYONE, MODERATORS, NOBODY, Audience, audience_of, in_community, readers_of, register
+
+__all__ = [
+    "EVERYONE",
+    "MODERATORS",
+    "NOBODY",
+    "Audience",
+    "CommunityAccess",
+    "access_for",
+    "audience_of",
+    "can_answer_in_hotseat",
+    "can_ask_in_hotseat",
+    "can_edit_hotseat_question",
+    "can_follow_up_in_hotseat",
+    "can_propose_community",
+    "can_review_proposals",
+    "can_view_hotseat",
+    "can_manage_sponsors",
+    "can_vote_in_hotseat",
+    "community_moderators",
+    "community_readers",
+    "get_community_for",
+    "get_dashboard_for",
+    "get_in_community",
+    "in_community",
+    "is_hotseat_expert",
+    "mark_viewer_state",
+    "moderated_communities",
+    "readers_of",
+    "register",
+    "restrict",
+    "visible_communities",
+]

@@ -1,0 +1,7 @@
+"""Activity verbs of the discussions (see communities/events.py)."""
+
+from communities import events
+
+THREAD_CREATED = events.register("thread.created", "started a discussion")
+POST_CREATED = events.register("post.created", "replied in a discussion")
+ANSWER_ACCEPTED = events.register("answer.accepted", "accepted an answer")

@@ -1,0 +1,26 @@
+"""How discussions resolve to an audience in the one visibility rule (communities.policy)."""
+
+from communities.policy import MODERATORS, NOBODY, in_community, register
+
+
+def thread_audience(thread):
+    """Hidden threads: facilitators and staff only."""
+    audience = in_community(thread)
+    return audience.narrow(MODERATORS) if thread.hidden_at is not None else audience
+
+
+def post_audience(post):
+    """A post reaches as far as its thread; hidden posts moderators only, deleted ones nobody."""
+    audience = thread_audience(post.thread)
+    if post.deleted_at is not None:
+        return audience.narrow(NOBODY)
+    if post.hidden_at is not None:
+        return audience.narrow(MODERATORS)
+    return audience
+
+
+def register_types():
+    from .models import Post, Thread
+
+    register(Thread, thread_audience)
+    register(Post, post_audience)
