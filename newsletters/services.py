@@ -35,6 +35,19 @@ def send_notification_email(notification_id):
     )
     if notification is None:
         return False
+    return _email_notification(notification)
+
+
+def send_notification_emails(notification_ids):
+    """E-mail a batch of notifications (one query to load them); each at most once. Returns how
+    many this call sent."""
+    notifications = Notification.objects.select_related("recipient", "community").filter(
+        pk__in=notification_ids
+    )
+    return sum(bool(_email_notification(n)) for n in notifications)
+
+
+def _email_notification(notification):
     recipient = notification.recipient
     return delivery.send_once(
         recipient,

@@ -45,6 +45,28 @@ def send_notification_email(self, notification_id):
     return services.send_notification_email(notification_id)
 
 
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_notification_emails(self, notification_ids):
+    """E-mail a batch of in-app notifications (each at most once, through the delivery log)."""
+    return services.send_notification_emails(notification_ids)
+
+
+@shared_task
+def fan_out_notifications(topic, target_id, actor_id=None, extra=None):
+    """The one task an event enqueues: list who to tell, enqueue batches (newsletters.notifying)."""
+    from . import notifying
+
+    return notifying.fan_out(topic, target_id, actor_id, extra)
+
+
+@shared_task
+def notify_batch(topic, target_id, kind, user_ids, extra=None):
+    """Notify one batch of candidates who may see the target; constant queries per batch."""
+    from . import notifying
+
+    return len(notifying.tell_batch(topic, target_id, kind, user_ids, extra))
+
+
 # --- digests ----------------------------------------------------------------------------------
 
 
