@@ -14,6 +14,7 @@ Kinds (registered here, see newsletters/sending/kinds.py):
 """
 
 import smtplib
+from collections import defaultdict
 
 from django.db.models import Q
 
@@ -179,33 +180,37 @@ def _notifications(rows):
 
 
 def check_notification(rows):
+    """Immediate e-mail still on for that community, and the member may still see what the
+    notice is about (readers_of its target: removed members, hidden threads, communities turned
+    closed all drop out here, as they do from the notification fan-out)."""
     notices = _notifications(rows)
     pairs = {
         (row.recipient_id, n.community_id)
         for row in rows
         if (n := notices.get(_key_pk(row.key))) and n.community_id
     }
-    active = _active_pairs(pairs)
     off = set(
         Preference.objects.filter(
             Q(user_id__in={u for u, _ in pairs}) & Q(community_id__in={c for _, c in pairs}), immediate=False
         ).values_list("user_id", "community_id")
     ) if pairs else set()  # fmt: skip
-    objects = targets.load_many({n.target for n in notices.values() if n.target})
+    # Who may still see what each notice is about: readers_of(target), one query per target.
+    wanted = defaultdict(set)
+    for row in rows:
+        notice = notices.get(_key_pk(row.key))
+        if notice is not None and notice.target:
+            wanted[notice.target].add(row.recipient_id)
+    objects = targets.load_many(wanted)
+    readers = {ref: targets.readers_among(objects.get(ref), ids) for ref, ids in wanted.items()}
     refused = {}
     for row in rows:
         notice = notices.get(_key_pk(row.key))
         if notice is None:
             refused[row.pk] = CONTENT_GONE
             continue
-        pair = (row.recipient_id, notice.community_id)
-        if notice.community_id and pair not in active:
-            refused[row.pk] = LEFT
-        elif notice.community_id and pair in off:
+        if notice.community_id and (row.recipient_id, notice.community_id) in off:
             refused[row.pk] = LIST_OFF
-        elif notice.target and not targets.is_visible(
-            notice.target, objects.get(notice.target), row.recipient
-        ):
+        elif notice.target and row.recipient_id not in readers[notice.target]:
             refused[row.pk] = CONTENT_GONE
     return refused
 

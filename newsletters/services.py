@@ -7,7 +7,7 @@ from communities.models import Community, Membership
 from cop_platform.emails import build_email
 from cop_platform.markdown import render_markdown, stored_html
 
-from . import delivery, mail
+from . import delivery, mail, sending
 from .models import Notification, Preference
 
 
@@ -35,19 +35,6 @@ def send_notification_email(notification_id):
     )
     if notification is None:
         return False
-    return _email_notification(notification)
-
-
-def send_notification_emails(notification_ids):
-    """E-mail a batch of notifications (one query to load them); each at most once. Returns how
-    many this call sent."""
-    notifications = Notification.objects.select_related("recipient", "community").filter(
-        pk__in=notification_ids
-    )
-    return sum(bool(_email_notification(n)) for n in notifications)
-
-
-def _email_notification(notification):
     recipient = notification.recipient
     return delivery.send_once(
         recipient,
@@ -55,6 +42,40 @@ def _email_notification(notification):
         f"notification:{notification.pk}",
         lambda: mail.notification_email(notification, recipient),
     )
+
+
+def send_notification_emails(notification_ids):
+    """E-mail a batch of notifications through the sending engine: rows created in bulk,
+    eligibility checked for the batch, one SMTP connection; each at most once. Returns how many
+    this call sent. Raises the SMTP error when some went back to pending, so the task retries."""
+    from .models import Delivery
+
+    notifications = {
+        f"notification:{n.pk}": n
+        for n in Notification.objects.select_related("recipient", "community").filter(pk__in=notification_ids)
+    }
+    if not notifications:
+        return 0
+    Delivery.objects.bulk_create(
+        [
+            Delivery(recipient=n.recipient, email=n.recipient.email, kind="notification", key=key)
+            for key, n in notifications.items()
+        ],
+        ignore_conflicts=True,
+    )
+    rows = list(
+        Delivery.objects.filter(
+            kind="notification", key__in=list(notifications), status=Delivery.Status.PENDING
+        )
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    result = sending.send_batch(
+        "notification", rows, lambda row: mail.notification_email(notifications[row.key], row.recipient)
+    )
+    if result.retry:
+        raise result.error
+    return result.sent
 
 
 def unread_count(user):

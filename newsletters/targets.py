@@ -3,20 +3,22 @@
 A notification's `target` is "<kind>:<pk>" ("thread:12", "question:7", "hotseat:3"). Each
 kind registers a `Target`:
 
-- `load(pks) -> {pk: obj}`: the objects, one query for a batch;
-- `visible(user, obj) -> bool`: may this member see it now (the sending engine skips the
-  e-mail of a notification whose content is no longer visible: "content hidden");
+- `load(pks) -> {pk: obj}`: the objects, one query for a batch. Who may still see an object is
+  `communities.policy.readers_of(obj)` (the sending engine skips the e-mail of a notification
+  whose content the member may no longer see: "content hidden");
 - `reply(user, obj, text) -> url` (optional): post `text` as `user` through the SAME service
   function the web form uses (policy, locked threads, link limits apply), raising
-  `ReplyRefused(message)` with the reason to explain in the polite bounce. `rate` is the web
-  form's rate limit ("30/h"), applied to replies by e-mail under the same group.
+  `ReplyRefused(message)` with the reason to explain in the polite bounce. `rate` and `group`
+  are the web form's rate limit, applied to replies by e-mail under the same counter.
 
 h10 registers "conversation" for private messages the same way:
-    targets.register(Target("conversation", load=..., visible=..., reply=..., rate="60/h"))
+    targets.register(Target("conversation", load=..., reply=..., rate="60/h", group="..."))
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from communities.policy import readers_of
 
 
 class ReplyRefused(Exception):
@@ -27,7 +29,6 @@ class ReplyRefused(Exception):
 class Target:
     kind: str
     load: Callable
-    visible: Callable
     reply: Callable | None = None
     rate: str = ""
     group: str = ""  # the web view's rate-limit group, so both ways share one budget
@@ -67,10 +68,15 @@ def load_many(refs):
     return found
 
 
-def is_visible(ref, obj, user):
-    kind, _ = parse(ref)
-    target = get(kind)
-    return bool(obj is not None and target and target.visible(user, obj))
+def readers_among(obj, user_ids):
+    """The ids among `user_ids` who may see `obj` now (one query; none if it is gone)."""
+    if obj is None:
+        return set()
+    return set(readers_of(obj).filter(pk__in=list(user_ids)).values_list("pk", flat=True))
+
+
+def may_see(user, obj):
+    return user.pk in readers_among(obj, [user.pk])
 
 
 # --- the built-in targets: discussions and hot seats -----------------------------------------
@@ -80,12 +86,6 @@ def _threads(pks):
     from forums.models import Thread
 
     return Thread.objects.select_related("community").in_bulk(pks)
-
-
-def _thread_visible(user, thread):
-    from communities.policy import access_for
-
-    return thread.community.is_live and access_for(user, thread.community).can_view_thread(thread)
 
 
 def _reply_to_thread(user, thread, text):
@@ -105,12 +105,6 @@ def _hotseats(pks):
     return HotSeat.objects.select_related("community", "expert").in_bulk(pks)
 
 
-def _hotseat_visible(user, hotseat):
-    from communities.policy import access_for, can_view_hotseat
-
-    return can_view_hotseat(access_for(user, hotseat.community), hotseat)
-
-
 def _ask(user, hotseat, text):
     from hotseats import services
     from hotseats.services import HotSeatError
@@ -128,21 +122,6 @@ def _questions(pks):
     return Question.objects.select_related("hotseat__community", "hotseat__expert").in_bulk(pks)
 
 
-def _question_visible(user, question):
-    from communities.policy import access_for, can_view_hotseat
-
-    hotseat = question.hotseat
-    if question.hidden_at and not is_expert_or_runner(user, hotseat):
-        return False
-    return can_view_hotseat(access_for(user, hotseat.community), hotseat)
-
-
-def is_expert_or_runner(user, hotseat):
-    from communities.policy import access_for, is_hotseat_expert
-
-    return is_hotseat_expert(user, hotseat) or access_for(user, hotseat.community).can_run_hotseat
-
-
 def _follow_up(user, question, text):
     from hotseats import services
     from hotseats.services import HotSeatError
@@ -154,8 +133,6 @@ def _follow_up(user, question, text):
     return question.get_absolute_url()
 
 
-register(Target("thread", _threads, _thread_visible, _reply_to_thread, rate="30/h", group="forums.reply"))
-register(Target("hotseat", _hotseats, _hotseat_visible, _ask, rate="30/h", group="hotseats.ask"))
-register(
-    Target("question", _questions, _question_visible, _follow_up, rate="60/h", group="hotseats.follow_up")
-)
+register(Target("thread", _threads, _reply_to_thread, rate="30/h", group="forums.reply"))
+register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.ask"))
+register(Target("question", _questions, _follow_up, rate="60/h", group="hotseats.follow_up"))
