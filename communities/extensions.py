@@ -92,6 +92,65 @@ def theme_sections_for(request, theme, access):
     return rendered
 
 
+# --- the facilitator's craft ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NudgeCandidate:
+    """Something a facilitator could act on, found by a nudge source (communities.nudges)."""
+
+    kind: str  # a Nudge.Kind value
+    key: str  # unique for what it is about, e.g. "first_post:42"
+    title: str
+    url: str = ""
+    member_id: int | None = None  # the member to write to
+    suggestions: tuple = ()  # ({"id": 1, "name": "Ann", "why": "..."}, ...)
+    context: dict = field(default_factory=dict)  # extra template fields, e.g. {"asker": "Bo"}
+
+
+# A source is (community, now) -> [NudgeCandidate]; it runs in the daily beat job, so a few
+# queries per community are fine. forums registers first posts and waiting questions.
+_nudge_sources: list[Callable] = []
+
+
+def register_nudge_source(fn):
+    if fn not in _nudge_sources:
+        _nudge_sources.append(fn)
+
+
+def nudge_sources():
+    return list(_nudge_sources)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A step of the newcomer's first-week checklist on the community home.
+
+    `done(membership)` returns a boolean query expression (e.g. an Exists(...)) evaluated on the
+    member's User row: all items are annotated onto one query, so the panel costs one query.
+    `url(community)` returns where to do it (or "" to show the label only).
+    """
+
+    key: str
+    label: str
+    done: Callable
+    url: Callable
+    order: int = 50
+
+
+_checklist: list[ChecklistItem] = []
+
+
+def register_checklist_item(item: ChecklistItem):
+    if all(i.key != item.key for i in _checklist):
+        _checklist.append(item)
+        _checklist.sort(key=lambda i: i.order)
+
+
+def checklist_items():
+    return list(_checklist)
+
+
 # --- insight (the community dashboard) ---------------------------------------------------
 
 

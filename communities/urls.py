@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import views, views_calendar, views_insight, views_jobs, views_library, views_meetings, views_themes
+from . import (
+    views,
+    views_calendar,
+    views_craft,
+    views_insight,
+    views_invitations,
+    views_jobs,
+    views_library,
+    views_meetings,
+    views_themes,
+)
 
 app_name = "communities"
 urlpatterns = [
@@ -19,6 +29,17 @@ urlpatterns = [
     path("<slug:slug>/requests/", views.requests, name="requests"),
     path("<slug:slug>/requests/<int:pk>/", views.decide, name="decide"),
     path("<slug:slug>/settings/", views.edit, name="edit"),
+    # The facilitator's craft: participation path, nudge queue, invitations, first-week checklist.
+    path("<slug:slug>/path/", views_craft.path_page, name="path"),
+    path("<slug:slug>/path/settings/", views_craft.path_settings, name="path_settings"),
+    path("<slug:slug>/path/<int:pk>/move/", views_craft.move_up, name="move_up"),
+    path("<slug:slug>/nudges/", views_craft.nudges_page, name="nudges"),
+    path("<slug:slug>/nudges/templates/", views_craft.nudge_templates, name="nudge_templates"),
+    path("<slug:slug>/nudges/<int:pk>/", views_craft.nudge_message, name="nudge_message"),
+    path("<slug:slug>/nudges/<int:pk>/act/", views_craft.nudge_act, name="nudge_act"),
+    path("<slug:slug>/checklist/dismiss/", views_craft.dismiss_checklist, name="dismiss_checklist"),
+    path("<slug:slug>/invitations/", views_invitations.invitations_page, name="invitations"),
+    path("<slug:slug>/invitations/<int:pk>/", views_invitations.invitation_action, name="invitation_action"),
     path("<slug:slug>/dashboard/", views_insight.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<slug:key>.csv", views_insight.dashboard_csv, name="dashboard_csv"),
     # The shared repertoire: library, links, search, themes, articles, meetings, jobs.

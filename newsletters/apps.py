@@ -30,11 +30,17 @@ class NewslettersConfig(AppConfig):
         register_types()
         self.register_extensions()
         # Connect to the content apps' signals.
+        from communities.extensions import register_checklist_item
+
         from . import (
             calendar_reminders,  # noqa: F401 - beat task: reminders the day before events
             fanout,  # noqa: F401 - registers the built-in e-mail kinds with the sending engine
             receivers,  # noqa: F401
+            receivers_craft,  # noqa: F401 - private messages, path stages, invitations
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
             targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )
+        from .craft import CHOOSE_DIGEST
+
+        register_checklist_item(CHOOSE_DIGEST)

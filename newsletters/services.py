@@ -202,7 +202,13 @@ def tell_proposer(community_id, approved):
         text = f"“{community.name}” was approved. You are its first facilitator: time to invite people!"
     else:
         text = f"“{community.name}” was not approved: {community.decision_reason}"
-    notify(proposer, text, url=community.get_absolute_url(), kind="community.decided", community=community)
+    # "Time to invite people" leads to the invitations page.
+    url = (
+        reverse("communities:invitations", args=[community.slug])
+        if approved
+        else community.get_absolute_url()
+    )
+    notify(proposer, text, url=url, kind="community.decided", community=community)
 
     def build():
         return build_email(

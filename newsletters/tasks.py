@@ -207,3 +207,30 @@ def send_issue_test(self, issue_id, user_id, stamp):
         f"issue:{issue_id}:{stamp}",
         lambda: mail.newsletter_email(issue, user, test=True),
     )
+
+
+# --- the facilitator's craft ------------------------------------------------------------------
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_message_emails(self, message_id, recipient_ids):
+    """E-mail a private message to its recipients (once per recipient and message)."""
+    from . import craft
+
+    return craft.send_message_emails(message_id, recipient_ids)
+
+
+@shared_task
+def tell_of_stage(membership_id, moved_by_id, note, stage_name):
+    """Tell a member a facilitator moved them along the participation path."""
+    from . import craft
+
+    craft.tell_of_stage(membership_id, moved_by_id, note, stage_name)
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_invitation(self, invitation_id, number):
+    """Send one sending of an invitation by e-mail (at most once per number)."""
+    from . import craft
+
+    return craft.send_invitation(invitation_id, number)

@@ -12,25 +12,48 @@ from .community import (
     MembershipQuerySet,
     Presence,
 )
+from .craft import Invitation, InvitationQuerySet, Nudge, NudgeQuerySet
 from .insight import Badge, Sponsorship, Thanks
 from .jobs import Job, JobQuerySet
 from .links import Link, LinkQuerySet, web_url
 from .meetings import Meeting, MeetingQuerySet, Rsvp
+from .messaging import (
+    MAX_PARTICIPANTS,
+    Block,
+    Conversation,
+    Message,
+    MessageReport,
+    MessagingSettings,
+    Participant,
+    ParticipantQuerySet,
+)
 from .repository import Document, DocumentQuerySet, DocumentVersion, version_upload_to
 from .themes import Theme, ThemeQuerySet
 
 __all__ = [
+    "MAX_PARTICIPANTS",
+    "Block",
+    "Conversation",
+    "Invitation",
+    "InvitationQuerySet",
+    "Message",
+    "MessageReport",
+    "MessagingSettings",
+    "Nudge",
+    "NudgeQuerySet",
+    "Participant",
+    "ParticipantQuerySet",
     "DEFAULT_WELCOME",
     "Activity",
     "ActivityQuerySet",
     "Article",
-    "Badge",
     "ArticleQuerySet",
+    "Badge",
     "Community",
     "CommunityQuerySet",
     "Document",
-    "EventFollow",
     "DocumentQuerySet",
+    "EventFollow",
     "DocumentVersion",
     "Job",
     "JobQuerySet",

@@ -94,6 +94,19 @@ class CommunityAccess:
     can_run_hotseat = can_moderate
     can_send_newsletter = can_moderate
 
+    # --- the facilitator's craft (path, nudges, invitations) -------------------------------
+    can_manage_path = can_moderate
+    can_invite = can_moderate
+
+    @property
+    def can_see_nudges(self):
+        """The nudge queue is a facilitator's own worklist: staff do not get one."""
+        return self.is_facilitator and self.community.is_live
+
+    @property
+    def can_see_path(self):
+        return self.is_member or self.can_manage_path
+
     # --- discussions (forums) -------------------------------------------------------------
     # Each takes an already-loaded thread or post and costs no query.
     @property
@@ -221,6 +234,18 @@ def get_community_for(user, slug):
     if not access.can_view:
         raise Http404("No such community.")
     return community, access
+
+
+def get_public_profile_for(user, slug):
+    """Return (community, access) for the public profile of a community the user may not open.
+
+    A closed community listed in the directory shows its name, purpose and "Ask to join" at its
+    own address; every page of its content stays a 404. Anything unlisted raises 404 as before.
+    """
+    community = Community.objects.listed().filter(slug=slug).first()
+    if community is None:
+        raise Http404("No such community.")
+    return community, access_for(user, community)
 
 
 def get_dashboard_for(user, slug):

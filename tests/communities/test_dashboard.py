@@ -386,7 +386,8 @@ def test_a_sponsor_sees_figures_of_a_closed_community_but_no_names_titles_or_tab
     assert "Confidential" not in page
     assert "Private hot seat title" not in page
     assert reverse("forums:thread_list", args=[closed_community.slug]) not in response.content.decode()
-    assert client.get(reverse("communities:home", args=[closed_community.slug])).status_code == 404
+    # The community address shows only its public profile; every content page stays a 404.
+    assert client.get(reverse("communities:members", args=[closed_community.slug])).status_code == 404
     other = CommunityFactory()
     assert client.get(dashboard(other)).status_code == 404
 
