@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "forums",
     "hotseats",
     "newsletters",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,14 @@ EMAIL_OPTIONAL_DAILY_CAP = int(os.environ.get("EMAIL_OPTIONAL_DAILY_CAP", "10"))
 # `manage.py receive_email` (a Postfix pipe) or to the Postmark inbound webhook.
 REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN", "")
 REPLY_EMAIL_PREFIX = os.environ.get("REPLY_EMAIL_PREFIX", "reply")
+# django-anymail's Postmark webhooks (bounces, complaints, inbound replies) authenticate with
+# HTTP basic auth "user:password" set in Postmark's webhook URL. Without the variable the
+# endpoints refuse every request (a random secret nobody knows), rather than trust anyone.
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET")
+    or f"disabled:{__import__('secrets').token_urlsafe(24)}",
+    "POSTMARK_SERVER_TOKEN": os.environ.get("POSTMARK_SERVER_TOKEN", ""),
+}
 # Where people write when something goes wrong (linked from the sign-up and password pages).
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "help@localhost")
 

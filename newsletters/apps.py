@@ -39,6 +39,7 @@ class NewslettersConfig(AppConfig):
             receivers_craft,  # noqa: F401 - private messages, path stages, invitations
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
+            receivers_mail,  # noqa: F401 - Postmark webhooks: bounces, complaints, replies
             targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )
         from .craft import CHOOSE_DIGEST

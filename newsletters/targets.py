@@ -31,7 +31,9 @@ class Target:
     load: Callable
     reply: Callable | None = None
     rate: str = ""
-    group: str = ""  # the web view's rate-limit group, so both ways share one budget
+    # The web view's rate-limit group (django-ratelimit names it after the view function), so
+    # replying on the site and by e-mail share one budget.
+    group: str = ""
 
 
 _targets: dict[str, Target] = {}
@@ -133,6 +135,6 @@ def _follow_up(user, question, text):
     return question.get_absolute_url()
 
 
-register(Target("thread", _threads, _reply_to_thread, rate="30/h", group="forums.reply"))
-register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.ask"))
-register(Target("question", _questions, _follow_up, rate="60/h", group="hotseats.follow_up"))
+register(Target("thread", _threads, _reply_to_thread, rate="30/h", group="forums.views.threads.reply"))
+register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.views.hotseat_detail"))
+register(Target("question", _questions, _follow_up, rate="60/h", group="hotseats.views.question_follow_up"))

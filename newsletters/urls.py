@@ -11,6 +11,7 @@ urlpatterns = [
     # E-mail settings and unsubscribe (the latter works without signing in)
     path("email/preferences/", views.preferences, name="preferences"),
     path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("email/works-again/", views.email_works, name="email_works"),
     # A community's newsletter
     path("communities/<slug:slug>/newsletter/", views.issue_list, name="issue_list"),
     path("communities/<slug:slug>/newsletter/new/", views.issue_new, name="issue_new"),

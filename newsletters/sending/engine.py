@@ -61,11 +61,29 @@ def send_batch(kind_name, rows, build=None, *, connection=None):
         raise ValueError(f"e-mail kind {kind_name!r} has no builder")
     result = BatchResult()
     rows = [row for row in rows if row.status == S.PENDING]
-    if not kind.claim_each:
-        rows = ledger.claim_many(rows)
     if not rows:
         return result
+    chunk = kind.claim_chunk or len(rows)
+    transport = Transport(connection)
+    try:
+        for start in range(0, len(rows), chunk):
+            if not _send_chunk(kind, rows[start : start + chunk], build, transport, result):
+                # No connection could be opened: the rows not yet claimed stay pending.
+                result.retry += [row.pk for row in rows[start + chunk :]]
+                break
+    finally:
+        transport.close()
+        result.connections = transport.connections
+    return result
 
+
+def _send_chunk(kind, rows, build, transport, result):
+    """Claim a chunk, re-check it, send it over `transport`, record the outcomes.
+
+    Returns False when the transport could not connect (the chunk's rows are released)."""
+    rows = ledger.claim_many(rows)
+    if not rows:
+        return True
     refused = eligibility.check(kind, rows)
     if refused:
         by_reason = defaultdict(list)
@@ -73,39 +91,33 @@ def send_batch(kind_name, rows, build=None, *, connection=None):
             if row.pk in refused:
                 by_reason[refused[row.pk]].append(row)
         ledger.mark_skipped(by_reason)
-        result.skipped = {reason: len(skipped) for reason, skipped in by_reason.items()}
+        for reason, skipped in by_reason.items():
+            result.skipped[reason] = result.skipped.get(reason, 0) + len(skipped)
         rows = [row for row in rows if row.pk not in refused]
-
-    transport = Transport(connection)
     sent = []
     try:
         for index, row in enumerate(rows):
-            if kind.claim_each and not ledger.claim(row):
-                continue
             try:
                 message = build(row)
             except Exception as error:  # a message that cannot be built never will be: no loop
-                logger.exception("could not build %s %s for delivery %s", kind_name, row.key, row.pk)
+                logger.exception("could not build %s %s for delivery %s", kind.name, row.key, row.pk)
                 ledger.mark_failed(row, f"could not build the message: {error}")
                 result.failed += 1
                 continue
             try:
                 outcome = transport.send(message)
             except ConnectFailed as error:
-                # No connection: this row and the rest wait for the retry, no try used up.
+                # No connection: this row and the rest of the chunk wait for the retry, no try used up.
                 rest = rows[index:]
                 ledger.release_many(rest, error)
                 result.retry += [r.pk for r in rest]
                 result.error = error
-                break
+                return False
             if outcome.result == SENT:
-                if kind.claim_each:
-                    ledger.mark_sent([row.pk])  # exact numbers on the issue page as it goes
-                else:
-                    sent.append(row.pk)
+                sent.append(row.pk)
                 result.sent += 1
             elif outcome.result == UNKNOWN:
-                logger.warning("fate unknown: %s %s to %s: %s", kind_name, row.key, row.email, outcome.text)
+                logger.warning("fate unknown: %s %s to %s: %s", kind.name, row.key, row.email, outcome.text)
                 ledger.mark_unknown(row, outcome.text)
                 result.unknown += 1
             elif outcome.result == PERMANENT:
@@ -119,7 +131,6 @@ def send_batch(kind_name, rows, build=None, *, connection=None):
                 else:
                     result.failed += 1
     finally:
-        transport.close()
+        # A crash before this line leaves the chunk's sent rows "sending": unknown, never resent.
         ledger.mark_sent(sent)
-        result.connections = transport.connections
-    return result
+    return True

@@ -14,8 +14,10 @@ imports, or their own AppConfig.ready for kinds built by newsletters):
 - `optional`: counts towards the member's daily cap on optional e-mail (digests and
   immediate notifications); `folds`: over the cap the row is skipped ("daily cap") and what
   it said reaches the member in the next digest instead.
-- `claim_each`: claim each row just before its message goes out (one UPDATE each) rather than
-  the whole batch at once; a crash then leaves at most one row per worker of unknown fate.
+- `claim_chunk`: claim (and re-check, and mark sent) this many rows at a time, just before
+  they go out; 0 = the whole batch at once (a constant number of queries per batch). A worker
+  that crashes leaves at most one chunk "sending" (unknown, never resent); 1 would make every
+  message two commits, which is what limits throughput on a slow disk.
 
 An unregistered kind is treated as transactional mail (not optional, no extra check): the
 common rules (active account, address not suppressed) still apply.
@@ -32,7 +34,7 @@ class Kind:
     check: Callable | None = None
     optional: bool = False
     folds: bool = False
-    claim_each: bool = False
+    claim_chunk: int = 0
     description: str = ""
 
 

@@ -18,6 +18,7 @@ from newsletters.models import Delivery, Issue, Preference
 from ..utils import text
 from .helpers import log
 from .smtp import Recorder, SMTPServer, wait_for
+from .test_inbound import SECRET, bounce_payload, postmark
 from .test_newsletter_worker import add_members, queues_idle
 
 pytestmark = pytest.mark.worker
@@ -40,15 +41,19 @@ def worker_env(smtp):
     return {"EMAIL_URL": smtp.url, "EMAIL_RETRY_BASE": "1"}
 
 
-def test_a_dropped_connection_after_data_gives_one_copy_and_one_unknown_and_late_leavers_get_nothing(
-    celery_worker, smtp, recorder, community, facilitator, login
+def test_a_dropped_connection_gives_one_copy_and_one_unknown_and_late_leavers_and_bounces_get_nothing(
+    celery_worker, smtp, recorder, community, facilitator, login, client, settings
 ):
     emails = [f"reader{n}@example.org" for n in range(300)]
+    emails[100] = "hardbounce@example.org"
     emails[40], emails[170], emails[220], emails[290] = (
         "dropper@example.org", "unsubscribed@example.org", "removed@example.org", "cutrcpt@example.org"
     )  # fmt: skip
     users = {u.email: u for u in add_members(community, len(emails), emails=emails)}
     issue = Issue.objects.create(community=community, author=facilitator, subject="November", body="Hello")
+    # An earlier message to one member bounced hard: Postmark tells us through its webhook.
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    assert postmark(client, "tracking", bounce_payload("hardbounce@example.org")).status_code == 200
 
     # Fan the issue out into queued batches while no worker runs; then two members change
     # their minds before their batch is picked up.
@@ -66,17 +71,18 @@ def test_a_dropped_connection_after_data_gives_one_copy_and_one_unknown_and_late
     counts = recorder.counts()
     assert counts["dropper@example.org"] == 1  # accepted once, never resent
     assert counts["cutrcpt@example.org"] == 1  # cut before DATA: retried, delivered once
-    assert "unsubscribed@example.org" not in counts and "removed@example.org" not in counts
+    assert not {"unsubscribed@example.org", "removed@example.org", "hardbounce@example.org"} & set(counts)
     assert max(counts.values()) == 1
     rows = Delivery.objects.filter(key=issue.delivery_key)
     assert dict(rows.filter(status="skipped").values_list("email", "reason")) == {
         "unsubscribed@example.org": "list switched off",
         "removed@example.org": "no longer a member",
+        "hardbounce@example.org": "address suppressed",
     }
     assert rows.get(email="dropper@example.org").status == "unknown"
     stats = issues.stats(issue)
-    expected_sent = len(emails) + 1 - 3  # + the facilitator; - dropper, unsubscribed, removed
-    assert (stats.sent, stats.unknown, stats.skipped, stats.remaining) == (expected_sent, 1, 2, 0)
+    expected_sent = len(emails) + 1 - 4  # + the facilitator; - dropper, unsubscribed, removed, bounced
+    assert (stats.sent, stats.unknown, stats.skipped, stats.remaining) == (expected_sent, 1, 3, 0)
     assert sum(counts.values()) == expected_sent + 1
     page = text(login(facilitator).get(reverse("newsletters:issue", args=[community.slug, issue.pk])))
     assert 'data-testid="unknown">1<' in page and "dropper@example.org" in page
