@@ -40,6 +40,7 @@ class NewslettersConfig(AppConfig):
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
             receivers_mail,  # noqa: F401 - Postmark webhooks: bounces, complaints, replies
+            survey_emails,  # noqa: F401 - survey invitations and the reminder
             targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )
         from .craft import CHOOSE_DIGEST

@@ -18,7 +18,6 @@ from newsletters.inbound import addresses
 from newsletters.models import Delivery, Issue, Suppression
 from newsletters.services import notify
 
-from ..factories import member_of
 from ..utils import text
 
 SAMPLES = Path(__file__).parent / "mail_samples"
