@@ -24,6 +24,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", True)
+# Newsletters and digests count link clicks and archive opens in aggregate (no per-person data);
+# set NEWSLETTER_COUNT_CLICKS=0 to stop counting (links keep working).
+NEWSLETTER_COUNT_CLICKS = env_bool("NEWSLETTER_COUNT_CLICKS", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

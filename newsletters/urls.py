@@ -12,6 +12,7 @@ urlpatterns = [
     path("email/preferences/", views.preferences, name="preferences"),
     path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("email/works-again/", views.email_works, name="email_works"),
+    path("email/link/<str:token>/", views.follow_link, name="link"),
     # A community's newsletter
     path("communities/<slug:slug>/newsletter/", views.issue_list, name="issue_list"),
     path("communities/<slug:slug>/newsletter/new/", views.issue_new, name="issue_new"),
