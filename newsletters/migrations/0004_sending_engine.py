@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsletters', '0002_issue'),
+        ('newsletters', '0003_link_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
