@@ -46,6 +46,7 @@ class NewslettersConfig(AppConfig):
             survey_emails,  # noqa: F401 - survey invitations and the reminder
             targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )
-        from .craft import CHOOSE_DIGEST
+        from .craft import CHOOSE_DIGEST, register_reply_target
 
         register_checklist_item(CHOOSE_DIGEST)
+        register_reply_target()
