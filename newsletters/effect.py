@@ -141,7 +141,9 @@ def effects(community, issues, *, now=None):
 
 
 def issue_effect(issue, *, now=None):
-    return effects(issue.community, [issue], now=now)[0]
+    """The effect of one issue, or None for an issue that never started sending."""
+    found = effects(issue.community, [issue], now=now)
+    return found[0] if found else None
 
 
 def headline(effect):

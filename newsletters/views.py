@@ -207,7 +207,8 @@ def issue_detail(request, slug, pk):
     if access.can_send_newsletter:
         if issue.is_published:
             context["effect"] = effect.issue_effect(issue)
-            context["effect_headline"] = effect.headline(context["effect"])
+            if context["effect"]:
+                context["effect_headline"] = effect.headline(context["effect"])
         context.update(
             stats=issues.stats(issue),
             problems=issues.problem_rows(issue) if issue.is_published else [],
