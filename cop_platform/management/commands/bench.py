@@ -144,7 +144,7 @@ class Command(BaseCommand):
         }
 
     def member(self):
-        return User.objects.get(email="user0000@bench.invalid")
+        return User.objects.get(email="user0000@forum-bench.invalid")
 
     def session_cookie(self):
         client = Client()
@@ -324,7 +324,7 @@ class Command(BaseCommand):
         from forums.models import Post
 
         posts = Post.objects.filter(community=bench_community()).count()
-        members = User.objects.filter(email__endswith="@bench.invalid").count()
+        members = User.objects.filter(email__endswith="@forum-bench.invalid").count()
         lines = [
             "# Benchmarks",
             "",
