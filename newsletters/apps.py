@@ -10,6 +10,7 @@ class NewslettersConfig(AppConfig):
         from communities.extensions import InsightSource, Tab, register_insight, register_tab
 
         from . import (
+            digest_content,  # noqa: F401 - blog posts and surveys, from the activity log
             digest_forums,  # noqa: F401 - "questions you could answer", from the discussions
             digests,  # noqa: F401 - registers the built-in digest sections
             effect,
