@@ -6,8 +6,8 @@ from communities import views_calendar
 from communities import views_invitations as communities_invitations
 
 from . import views
-from .sitemaps import SITEMAPS
 from .accounts.views import ConfirmEmailView
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -8,7 +8,6 @@ from django.urls import reverse
 from communities.models import Community, Theme
 from forums.services import blog
 from tests.hotseats.conftest import make_hotseat
-from tests.utils import words
 
 pytestmark = pytest.mark.django_db
 
