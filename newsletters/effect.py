@@ -126,11 +126,15 @@ def effects(community, issues, *, now=None):
 
 
 def issue_effect(issue, *, now=None):
-    return effects(issue.community, [issue], now=now)[0]
+    """The effect of one issue, or None for one never started (nothing was sent to measure)."""
+    results = effects(issue.community, [issue], now=now)
+    return results[0] if results else None
 
 
 def headline(effect):
     """ "activity rose 64% in the three days after the November 2026 issue" (or fell, or held)."""
+    if effect is None:
+        return ""
     if effect["change"] is None:
         return f"{effect['activity_after']} visits and contributions in the three days after the {effect['label']} issue"
     verb = "rose" if effect["change"] > 0 else "fell" if effect["change"] < 0 else "held steady"
