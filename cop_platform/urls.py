@@ -10,7 +10,9 @@ from .accounts.views import ConfirmEmailView
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
+    path("people/<int:pk>/card/", views.user_card, name="user_card"),
     path("search/", views.search, name="search"),
+    path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),
     path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
     path("account/", include("cop_platform.accounts.urls")),

@@ -38,6 +38,8 @@ from ..queries import (
     threads_for_community,
 )
 from ..services import ForumError
+from ..services.personal import discard_draft, draft_text
+from ..services.personal import overlay as personal_overlay
 
 RATE_LIMITED = (
     "You are posting very quickly. Please wait a few minutes and send it again; your text is kept below."
@@ -190,8 +192,11 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
         accepted.thread, accepted.community = thread, community
         if accepted.is_hidden or accepted.is_deleted:
             accepted = None
+    # The viewer's layer: reactions (one query), their bookmarks and reply draft (one each).
+    draft_key = f"reply:{thread.pk}" if access.can_reply(thread) else None
+    draft = personal_overlay(user, posts, draft_key)
     if reply_form is None and access.can_reply(thread):
-        initial = {}
+        initial = {"body": draft} if draft else {}
         quote = get_int(request.GET, "quote", None, minimum=1)
         if quote:
             quoted = Post.objects.shown().filter(thread=thread, pk=quote).select_related("author").first()
@@ -258,6 +263,8 @@ def thread_create(request, slug):
         raise Http404
     theme = get_int(request.GET, "theme", None, minimum=1)
     initial = {"theme": theme} if theme else {}
+    if request.method == "GET" and (draft := draft_text(request.user, f"thread:{community.pk}")):
+        initial["body"] = draft
     form = ThreadForm(request.POST or None, community=community, access=access, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -278,6 +285,7 @@ def thread_create(request, slug):
             except ForumError as error:
                 form.add_error(None, str(error))
             else:
+                discard_draft(request.user, f"thread:{community.pk}")
                 messages.success(request, "Your post is live. You'll be notified when someone replies.")
                 return redirect(thread)
     return render(
@@ -310,6 +318,7 @@ def reply(request, slug, pk):
             except ForumError as error:
                 form.add_error("body", str(error))
             else:
+                discard_draft(request.user, f"reply:{thread.pk}")
                 messages.success(request, "Thank you! Your reply is posted.")
                 return redirect(post.get_absolute_url())
     messages.error(request, "Your reply was not posted: please see the message below the form.")

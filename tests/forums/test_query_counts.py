@@ -26,8 +26,9 @@ def test_thread_page_query_count_does_not_grow_with_posts(
     url = _get(client, reverse("forums:thread_detail", args=[community.slug, t.pk]) + "?page=2")
     # 1 session, 2 user, 3 community, 4 membership, 5 thread (+ author, accepted answer, poll, theme),
     # 6 posts of the page (by number range, + authors, quoted), 7 read state, 8 my helpful marks,
-    # 9 watching?, 10 tags, 11 sidebar communities, 12 unread notifications
-    with django_assert_num_queries(12):
+    # 9 watching?, 10 reactions on the page (counts and mine), 11 my bookmarks on the page,
+    # 12 my reply draft, 13 tags, 14 sidebar communities, 15 unread notifications
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert "Post 26" in response.content.decode()
