@@ -20,6 +20,7 @@ PUBLIC_PAGES = [
     "/search/?q=benefits",
     "/accounts/signup/",
     "/accounts/login/",
+    "/communities/project-assurance/",  # a closed community's public profile
 ]
 FACILITATOR_PAGES = [
     "/",
@@ -35,6 +36,9 @@ FACILITATOR_PAGES = [
     "/email/preferences/",
     "/account/profile/",
     "/notifications/",
+    "/communities/benefits-realisation/discussions/1/",
+    "/communities/benefits-realisation/newsletter/new/",
+    "/communities/discussions/saved/",
 ]
 
 
