@@ -66,7 +66,11 @@ document.querySelectorAll("form.editor").forEach(function (form) {
   area.parentNode.insertBefore(wrap, area);
   var bar = document.createElement("div");
   bar.className = "editor__bar";
-  bar.setAttribute("role", "tablist");
+  var tabs = document.createElement("div");
+  tabs.className = "editor__tabs";
+  tabs.setAttribute("role", "tablist");
+  tabs.setAttribute("aria-label", "Write or preview");
+  bar.appendChild(tabs);
   var write = document.createElement("button");
   var preview = document.createElement("button");
   [write, preview].forEach(function (b, i) {
@@ -74,7 +78,7 @@ document.querySelectorAll("form.editor").forEach(function (form) {
     b.className = "editor__tab";
     b.setAttribute("role", "tab");
     b.textContent = i ? "Preview" : "Write";
-    bar.appendChild(b);
+    tabs.appendChild(b);
   });
   var status = document.createElement("span");
   status.className = "editor__status";
