@@ -78,7 +78,12 @@ class CommunitiesConfig(AppConfig):
                 also_current=("communities:job_detail", "communities:job_create", "communities:job_edit"),
             )
         )
-        register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))
+        register_panel(
+            HomePanel(
+                "communities/_home_this_month.html", this_month, column="main", order=5,
+                shared_by=lambda access: (access.can_manage_themes,),
+            )
+        )  # fmt: skip
         self._register_calendar()
 
     def _register_calendar(self):

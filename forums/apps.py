@@ -17,7 +17,7 @@ class ForumsConfig(AppConfig):
             register_theme_section,
         )
 
-        from . import events, views  # noqa: F401 - events declares the discussions' activity verbs
+        from . import events, personal_state, views  # noqa: F401 - events declares the discussions' activity verbs; personal_state the thread page's per-viewer reactions, bookmarks, draft
         from .visibility import register_types
 
         register_types()
@@ -32,7 +32,12 @@ class ForumsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
-        register_panel(HomePanel("forums/_home_panel.html", views.home_panel, column="main", order=10))
+        register_panel(
+            HomePanel(
+                "forums/_home_panel.html", views.home_panel, column="main", order=10,
+                shared_by=lambda access: (access.can_see_hidden_posts,),
+            )
+        )  # fmt: skip
         register_theme_section(ThemeSection("forums/_theme_threads.html", views.theme_section, order=10))
 
         from communities.extensions import register_checklist_item, register_nudge_source

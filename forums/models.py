@@ -133,6 +133,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     helpful_count = models.PositiveIntegerField(default=0)
+    # {"agree": 3, "thanks": 1}: kept by forums.services.personal.toggle_reaction, shown with the post.
+    reaction_counts = models.JSONField(default=dict, blank=True)
     flag_count = models.PositiveIntegerField(default=0)  # open flags, one per member
     is_first_post = models.BooleanField(default=False)  # the author's first post in the community
 

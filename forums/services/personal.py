@@ -1,7 +1,7 @@
 """Reactions, bookmarks, drafts and images: what one member does for themselves.
 
-Each write checks the policy and owns its transaction; `overlay` loads a page's worth of
-reactions, bookmarks and the reply draft for one viewer in at most three queries.
+Each write checks the policy and owns its transaction. On the thread page the viewer's
+reactions, bookmarks and reply draft are overlay state (forums/personal_state.py): no query.
 """
 
 import io
@@ -9,13 +9,13 @@ import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from communities.policy import access_for
 
-from ..models import Bookmark, Draft, PostImage, Reaction
+from ..models import Bookmark, Draft, Post, PostImage, Reaction
 from .errors import ForumError
 
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
@@ -32,15 +32,19 @@ def toggle_reaction(user, post, kind):
     access = access_for(user, post.thread.community)
     if not access.can_react(post):
         raise ForumError("Only members can react, and not to their own posts.")
-    deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
-    if deleted:
-        return False
-    try:
-        with transaction.atomic():
+    with transaction.atomic():
+        Post.objects.select_for_update().filter(pk=post.pk).first()  # one writer of the counts at a time
+        deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+        if not deleted:
             Reaction.objects.create(post=post, user=user, kind=kind)
-    except IntegrityError:  # a double click raced us: it is on either way
-        pass
-    return True
+        counts = dict(
+            Reaction.objects.filter(post=post)
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
+        )
+        Post.objects.filter(pk=post.pk).update(reaction_counts=counts)
+    return not deleted
 
 
 def toggle_bookmark(user, post):
@@ -119,32 +123,3 @@ def store_image(user, community, upload):
     stored.file.save(f"{stored.token}.{extension}", ContentFile(out.getvalue()), save=False)
     stored.save()
     return stored
-
-
-def overlay(user, posts, draft_key=None):
-    """One viewer's layer over a page of posts (at most three queries, whatever the page size).
-
-    Sets on each post `reaction_list` [(kind, label, emoji, count, mine)] and `bookmarked`;
-    returns the viewer's draft text for `draft_key` (the reply box).
-    """
-    ids = [p.pk for p in posts]
-    counts = {}
-    if ids:
-        rows = Reaction.objects.filter(post__in=ids).values("post_id", "kind")
-        if user.is_authenticated:
-            rows = rows.annotate(n=Count("id"), mine=Count("id", filter=Q(user=user)))
-        else:
-            rows = rows.annotate(n=Count("id"))
-        for row in rows:
-            counts[(row["post_id"], row["kind"])] = (row["n"], bool(row.get("mine")))
-    saved = set()
-    if user.is_authenticated and ids:
-        saved = set(Bookmark.objects.filter(user=user, post__in=ids).values_list("post_id", flat=True))
-    for post in posts:
-        post.reaction_list = [
-            (kind, label, Reaction.EMOJI[kind], *counts.get((post.pk, kind), (0, False)))
-            for kind, label in Reaction.Kind.choices
-        ]
-        post.reaction_total = sum(item[3] for item in post.reaction_list)
-        post.bookmarked = post.pk in saved
-    return draft_text(user, draft_key) if draft_key else ""

@@ -42,17 +42,22 @@ def test_thread_page_costs_the_same_with_reactions_bookmarks_drafts_and_images(
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(
         body_html='<p><img src="/communities/benefits/images/abc.jpg" alt="image"></p>'
     )
+    Post.objects.filter(pk__in=[p.pk for p in posts]).update(
+        reaction_counts={"agree": len(others), "thanks": len(others), "insightful": 1}
+    )
     client = login(member)
     url = reverse("forums:thread_detail", args=[community.slug, t.pk])
     client.get(url)
-    # 1 session, 2 user, 3 community, 4 membership, 5 thread, 6 posts, 7 read state, 8 my helpful
-    # marks, 9 watching?, 10 reactions (counts and mine), 11 my bookmarks, 12 my draft, 13 tags,
-    # 14 sidebar communities, 15 unread notifications
-    with django_assert_num_queries(15):
+    # The same eight queries as a thread without them (tests/forums/test_query_counts.py): the
+    # viewer's reactions, bookmarks and draft are annotations on the thread and posts queries.
+    # 1 session, 2 user, 3 thread + overlay (read mark, watching, reply draft), 4 membership,
+    # 5 posts + overlay (helpful, reactions, bookmarked), 6 tags, 7 sidebar, 8 unread notifications
+    with django_assert_num_queries(8):
         response = client.get(url)
     page = text(response)
     assert "Half a thought" in page
     assert page.count('aria-pressed="true">Saved</button>') == min(rows, 25)  # 25 posts a page
+    assert page.count('class="reaction reaction--mine"') == min(rows, 25)  # my "insightful"
 
 
 def test_a_member_reacts_to_a_post_and_takes_it_back(login, member, core_member, community):
