@@ -57,7 +57,7 @@ def test_thread_page_costs_the_same_with_reactions_bookmarks_drafts_and_images(
     page = text(response)
     assert "Half a thought" in page
     assert page.count('aria-pressed="true">Saved</button>') == min(rows, 25)  # 25 posts a page
-    assert page.count('💡</span> 1<') == min(rows, 25)  # the counts stored on each post
+    assert page.count("💡</span> 1<") == min(rows, 25)  # the counts stored on each post
 
 
 def test_a_member_reacts_to_a_post_and_takes_it_back(login, member, core_member, community):
