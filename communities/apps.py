@@ -29,6 +29,9 @@ class CommunitiesConfig(AppConfig):
 
     def _register_craft(self):
         from . import nudges  # noqa: F401 - registers the communities' own nudge sources
+        from .policy.messaging import register_conversation_audience
+
+        register_conversation_audience()
         from .craft_panels import ADD_EXPERTISE, checklist_panel, path_panel
         from .extensions import HomePanel, Tab, register_checklist_item, register_panel, register_tab
 

@@ -10,6 +10,7 @@ class NewslettersConfig(AppConfig):
         from communities.extensions import InsightSource, Tab, register_insight, register_tab
 
         from . import (
+            digest_content,  # noqa: F401 - blog posts and surveys, from the activity log
             digest_forums,  # noqa: F401 - "questions you could answer", from the discussions
             digests,  # noqa: F401 - registers the built-in digest sections
             effect,
@@ -43,6 +44,7 @@ class NewslettersConfig(AppConfig):
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
             survey_emails,  # noqa: F401 - survey invitations and the reminder
         )
-        from .craft import CHOOSE_DIGEST
+        from .craft import CHOOSE_DIGEST, register_reply_target
 
         register_checklist_item(CHOOSE_DIGEST)
+        register_reply_target()

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Activity, Article, Community, Document, Job, Link, Meeting, Membership, Theme
-from forums.models import Thread
+from forums.models import BlogPost, Survey, Thread
 from hotseats.models import HotSeat
 
 from .digests import theme_url
@@ -153,7 +153,43 @@ def jobs(community, since, now):
     return ["## Jobs", "", *lines, ""] if lines else []
 
 
-DRAFT_SECTIONS = [top_discussions, hot_seats, article_of_the_month, new_in_library, meetings, jobs]
+def blog_posts(community, since, now):
+    """Blog posts published this month, featured first (one query)."""
+    posts = (
+        BlogPost.objects.published()
+        .filter(community=community, published_at__gte=since, published_at__lte=now)
+        .select_related("author")
+        .order_by(F("featured_at").desc(nulls_last=True), "-published_at")[:5]
+    )
+    lines = []
+    for post in posts:
+        post.community = community
+        by = f", by {post.author.name}" if post.author else ""
+        lines.append(f"- [{_md(post.title)}]({post.get_absolute_url()}){by}: {post.teaser}")
+    return ["## From the blog", "", *lines, ""] if lines else []
+
+
+def surveys(community, since, now):
+    """Surveys open now, so the newsletter brings answers (one query)."""
+    rows = Survey.objects.filter(community=community).open_at(now).order_by("closes_at")[:3]
+    lines = []
+    for survey in rows:
+        survey.community = community
+        closes = timezone.localtime(survey.closes_at)
+        lines.append(f"- [{_md(survey.title)}]({survey.get_absolute_url()}): open until {closes:%A %-d %B}")
+    return ["## Have your say", "", *lines, ""] if lines else []
+
+
+DRAFT_SECTIONS = [
+    top_discussions,
+    blog_posts,
+    hot_seats,
+    article_of_the_month,
+    new_in_library,
+    meetings,
+    surveys,
+    jobs,
+]
 
 
 def draft_for(community, now=None, author=None):

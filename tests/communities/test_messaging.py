@@ -266,3 +266,12 @@ def test_a_new_facilitator_is_not_held_to_the_new_account_limit(facilitator, com
     for _ in range(5):
         start(facilitator, member_of(community))
     assert Conversation.objects.filter(started_by=facilitator).count() == 5
+
+
+def test_only_current_participants_read_a_conversation_by_the_one_rule(member, core_member, outsider):
+    from communities.policy import readers_of
+
+    conversation = start(member, core_member)
+    assert set(readers_of(conversation)) == {member, core_member}
+    messaging.leave_conversation(core_member, conversation)
+    assert set(readers_of(conversation)) == {member}
