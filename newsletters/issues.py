@@ -438,6 +438,7 @@ class IssueStats:
     in_flight: int
     failed: int
     unknown: int
+    skipped: int = 0
 
     @property
     def done(self):
@@ -445,12 +446,15 @@ class IssueStats:
 
     @property
     def percent(self):
-        return round(100 * (self.sent + self.failed + self.unknown) / self.total) if self.total else 100
+        done = self.sent + self.failed + self.unknown + self.skipped
+        return round(100 * done / self.total) if self.total else 100
 
 
 def stats(issue, now=None):
-    """Counts by fate, in one query. A row still "sending" long after it was claimed belongs to a
-    worker that died mid-send: whether the member got it is unknown, and it is never resent."""
+    """Counts by fate, in one query. "Unknown": the connection was lost once the message was
+    handed over (the server may have accepted it), or a row is still "sending" long after it
+    was claimed (its worker died mid-send). Unknown rows are never resent. "Skipped": the
+    member was no longer eligible when their turn came (left, removed, unsubscribed, bounced)."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=unknown_after())
     s = Delivery.Status
@@ -459,8 +463,9 @@ def stats(issue, now=None):
         sent=Count("pk", filter=Q(status=s.SENT)),
         remaining=Count("pk", filter=Q(status=s.PENDING)),
         failed=Count("pk", filter=Q(status=s.FAILED)),
-        unknown=Count("pk", filter=Q(status=s.SENDING, claimed_at__lt=stale)),
+        unknown=Count("pk", filter=Q(status=s.UNKNOWN) | Q(status=s.SENDING, claimed_at__lt=stale)),
         in_flight=Count("pk", filter=Q(status=s.SENDING, claimed_at__gte=stale)),
+        skipped=Count("pk", filter=Q(status=s.SKIPPED)),
     )
     return IssueStats(**counts)
 
@@ -472,7 +477,7 @@ def problem_rows(issue, now=None, limit=50):
     s = Delivery.Status
     return list(
         Delivery.objects.filter(kind=KIND, key=issue.delivery_key)
-        .filter(Q(status=s.FAILED) | Q(status=s.SENDING, claimed_at__lt=stale))
+        .filter(Q(status__in=[s.FAILED, s.UNKNOWN]) | Q(status=s.SENDING, claimed_at__lt=stale))
         .select_related("recipient")
         .order_by("status", "email")[:limit]
     )
