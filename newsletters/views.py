@@ -217,7 +217,8 @@ def issue_detail(request, slug, pk):
     if access.can_send_newsletter:
         if issue.is_published and issue.started_at:  # an issue marked sent by hand may have no start
             context["effect"] = effect.issue_effect(issue)
-            context["effect_headline"] = effect.headline(context["effect"])
+            if context["effect"]:
+                context["effect_headline"] = effect.headline(context["effect"])
         context.update(
             stats=issues.stats(issue),
             problems=issues.problem_rows(issue) if issue.is_published else [],
