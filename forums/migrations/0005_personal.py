@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communities', '0006_craft'),
-        ('forums', '0003_blog'),
+        ('forums', '0004_search'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
