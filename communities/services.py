@@ -7,12 +7,14 @@ message fit to show the user when the change is refused.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cop_platform.refusals import Refused
+
 from . import activity, signals
 from .models import Community, Membership
 from .policy import access_for, can_review_proposals
 
 
-class CommunityError(Exception):
+class CommunityError(Refused):
     """A change was refused; str(error) is a message for the person who asked."""
 
 
