@@ -110,7 +110,9 @@ def thread_list(request, slug):
         lambda: _page_of_threads(threads.for_list(), wanted),
     )
     page = Paginator(_Counted(count), THREADS_PER_PAGE).get_page(number)
-    page.object_list = _mark_unread(rows, request.user)
+    page.object_list = threadpage.render_thread_rows(
+        request, _mark_unread(rows, request.user), can_moderate=access.can_moderate
+    )
     watching = (
         access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
     )
