@@ -8,8 +8,16 @@ from pathlib import Path
 
 from django.db import connection
 
-# The same command docker-compose.yml and `make worker` run.
-WORKER_ARGS = ["-A", "cop_platform", "worker", "-Q", "default,email", "--loglevel=INFO", "--concurrency=2"]
+# The queues `make worker` serves (docker-compose runs one worker per queue).
+WORKER_ARGS = [
+    "-A",
+    "cop_platform",
+    "worker",
+    "-Q",
+    "default,email,extraction",
+    "--loglevel=INFO",
+    "--concurrency=2",
+]
 
 
 def database_url_for_tests():
