@@ -36,7 +36,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Practice Commons")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cop_platform.admin_site.SiteAdminConfig",  # django.contrib.admin, log-in through allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
