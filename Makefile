@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, migrate, load demo data and serve on http://127.0.0.1:8000
+## make run: install, migrate, load demo data and serve on http://127.0.0.1:$(PORT) (default 8000).
+## Links in e-mails follow the port (SITE_URL), unless SITE_URL is set.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export PYTHONWARNINGS ?= ignore::UserWarning:setuptools,ignore::DeprecationWarning
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@$(BIN)/python manage.py migrate --noinput --verbosity 0
+	@$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: install, check and run the whole suite (browser tests need Chromium; see e2e-browser)
 test: $(STAMP) e2e-browser

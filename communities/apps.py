@@ -25,6 +25,32 @@ class CommunitiesConfig(AppConfig):
         )
         register_tab(Tab("Settings", "communities:edit", order=100, visible=lambda a: a.can_edit_community))
         self._register_repertoire()
+        self._register_craft()
+
+    def _register_craft(self):
+        from . import nudges  # noqa: F401 - registers the communities' own nudge sources
+        from .craft_panels import ADD_EXPERTISE, checklist_panel, path_panel
+        from .extensions import HomePanel, Tab, register_checklist_item, register_panel, register_tab
+
+        register_panel(HomePanel("communities/_home_checklist.html", checklist_panel, column="main", order=1))
+        register_panel(HomePanel("communities/_home_path.html", path_panel, column="side", order=1))
+        register_checklist_item(ADD_EXPERTISE)
+        register_tab(
+            Tab("Nudges", "communities:nudges", order=92, visible=lambda a: a.can_see_nudges,
+                also_current=("communities:nudge_message", "communities:nudge_templates"))
+        )  # fmt: skip
+        register_tab(
+            Tab("Path", "communities:path", order=93, visible=lambda a: a.can_manage_path,
+                also_current=("communities:path_settings",))
+        )  # fmt: skip
+        register_tab(
+            Tab(
+                "Invite",
+                "communities:invitations",
+                order=94,
+                visible=lambda a: a.can_invite and a.community.is_live,
+            )
+        )
 
     def _register_repertoire(self):
         from .extensions import HomePanel, Tab, register_panel, register_tab
@@ -53,3 +79,12 @@ class CommunitiesConfig(AppConfig):
             )
         )
         register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))
+        self._register_calendar()
+
+    def _register_calendar(self):
+        from .calendar import meeting_entries, theme_entries
+        from .extensions import CalendarSource, Tab, register_calendar_source, register_tab
+
+        register_calendar_source(CalendarSource("meeting", meeting_entries, order=10))
+        register_calendar_source(CalendarSource("theme", theme_entries, order=40))
+        register_tab(Tab("Calendar", "communities:calendar", order=55))

@@ -414,8 +414,55 @@ def seed_repertoire(people, communities):
         )  # fmt: skip
 
 
+def seed_calendar(people, communities):
+    """A full month of calendar: a weekly online practice clinic in Benefits Realisation all
+    this month and next, a monthly reading circle, and a members-only review panel in Project
+    Assurance. Skipped once the clinics exist, so running it twice changes nothing."""
+    import zoneinfo
+
+    from .models import Meeting, Rsvp
+
+    benefits, assurance = communities["benefits-realisation"], communities["project-assurance"]
+    if Meeting.objects.filter(community=benefits, title="Practice clinic").exists():
+        return
+    london = zoneinfo.ZoneInfo("Europe/London")
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    after_next = (first + datetime.timedelta(days=62)).replace(day=1)
+    day = first
+    while day < after_next:
+        if day.weekday() == 1:  # Tuesdays, 12:30 London time, whatever the season
+            starts = datetime.datetime.combine(day, datetime.time(12, 30), tzinfo=london)
+            clinic = Meeting.objects.create(
+                community=benefits, title="Practice clinic", starts_at=starts,
+                ends_at=starts + datetime.timedelta(minutes=45), created_by=people["priya"],
+                online_url="https://meet.example.org/benefits-clinic",
+                agenda="Bring a live problem; two peers help you think it through in fifteen minutes.",
+            )  # fmt: skip
+            for local in ("grace", "chloe"):
+                Rsvp.objects.create(meeting=clinic, user=people[local], response=Rsvp.Response.GOING)
+        day += datetime.timedelta(days=1)
+    circle = datetime.datetime.combine(
+        first + datetime.timedelta(days=17), datetime.time(17, 0), tzinfo=london
+    )
+    Meeting.objects.create(
+        community=benefits, title="Reading circle: the Magenta Book", starts_at=circle,
+        ends_at=circle + datetime.timedelta(hours=1), place="The Library, Leeds Civic Hall",
+        created_by=people["chloe"], agenda="Chapter 3, on planning an evaluation.",
+    )  # fmt: skip
+    panel = datetime.datetime.combine(
+        first + datetime.timedelta(days=20), datetime.time(10, 0), tzinfo=london
+    )
+    Meeting.objects.create(
+        community=assurance, title="Review panel practice session", starts_at=panel,
+        ends_at=panel + datetime.timedelta(hours=2), place="Room 4, 100 Parliament Street, London",
+        created_by=people["tom"], agenda="Members only: a mock gateway review, then feedback.",
+    )  # fmt: skip
+
+
 def seed(world):
     people = seed_people()
     communities = seed_communities(people)
     seed_repertoire(people, communities)
+    seed_calendar(people, communities)
     return {**world, "people": people, "communities": communities}

@@ -95,3 +95,4 @@ ARTICLE_FEATURED = register("article.featured", "featured the article of the mon
 THEME_STARTED = register("theme.started", "started a theme")
 MEETING_SCHEDULED = register("meeting.scheduled", "scheduled a meeting")
 MEETING_NOTES = register("meeting.notes", "posted meeting notes")
+MEMBER_STAGE_CHANGED = register("member.stage_changed", "moved along the participation path")

@@ -90,3 +90,122 @@ def theme_sections_for(request, theme, access):
         if context is not None:
             rendered.append((section.template, context))
     return rendered
+
+
+# --- the facilitator's craft ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NudgeCandidate:
+    """Something a facilitator could act on, found by a nudge source (communities.nudges)."""
+
+    kind: str  # a Nudge.Kind value
+    key: str  # unique for what it is about, e.g. "first_post:42"
+    title: str
+    url: str = ""
+    member_id: int | None = None  # the member to write to
+    suggestions: tuple = ()  # ({"id": 1, "name": "Ann", "why": "..."}, ...)
+    context: dict = field(default_factory=dict)  # extra template fields, e.g. {"asker": "Bo"}
+
+
+# A source is (community, now) -> [NudgeCandidate]; it runs in the daily beat job, so a few
+# queries per community are fine. forums registers first posts and waiting questions.
+_nudge_sources: list[Callable] = []
+
+
+def register_nudge_source(fn):
+    if fn not in _nudge_sources:
+        _nudge_sources.append(fn)
+
+
+def nudge_sources():
+    return list(_nudge_sources)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """A step of the newcomer's first-week checklist on the community home.
+
+    `done(membership)` returns a boolean query expression (e.g. an Exists(...)) evaluated on the
+    member's User row: all items are annotated onto one query, so the panel costs one query.
+    `url(community)` returns where to do it (or "" to show the label only).
+    """
+
+    key: str
+    label: str
+    done: Callable
+    url: Callable
+    order: int = 50
+
+
+_checklist: list[ChecklistItem] = []
+
+
+def register_checklist_item(item: ChecklistItem):
+    if all(i.key != item.key for i in _checklist):
+        _checklist.append(item)
+        _checklist.sort(key=lambda i: i.order)
+
+
+def checklist_items():
+    return list(_checklist)
+
+
+# --- insight (the community dashboard) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InsightSource:
+    """Figures another app adds to the community dashboard (questions, hot seats, newsletters).
+
+    `compute(community, period)` returns a dict of figures, or None to show nothing; it must cost
+    a constant number of queries whatever the size of the community. `period` is a
+    `communities.insight.Period` (start and end in the viewer's time zone). The dashboard
+    exposes the dict as `figures.<key>` to its template.
+    """
+
+    key: str
+    compute: Callable
+    order: int = 50
+
+
+_insight_sources: list[InsightSource] = []
+
+
+def register_insight(source: InsightSource):
+    if all(s.key != source.key for s in _insight_sources):
+        _insight_sources.append(source)
+        _insight_sources.sort(key=lambda s: s.order)
+
+
+def insight_sources():
+    return list(_insight_sources)
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """Entries another app puts on community calendars (hot seats, survey deadlines...).
+
+    `load(community_ids, start, end) -> [communities.calendar.Entry]` returns what of those
+    communities overlaps [start, end) and is visible to every member (no drafts); it must cost
+    one query whatever the number of entries. `kind` names the entries it makes.
+    """
+
+    kind: str
+    load: Callable
+    order: int = 50
+    # (community, pk) -> bool: the entry exists, is published and may get a "remind me".
+    remindable: Callable | None = None
+
+
+_calendar_sources: list[CalendarSource] = []
+
+
+def register_calendar_source(source: CalendarSource):
+    if all(s.kind != source.kind for s in _calendar_sources):
+        _calendar_sources.append(source)
+        _calendar_sources.sort(key=lambda s: s.order)
+
+
+def calendar_sources():
+    return list(_calendar_sources)

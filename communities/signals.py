@@ -17,3 +17,10 @@ membership_decided = Signal()
 community_decided = Signal()
 # community: a new proposal waiting for review.
 community_proposed = Signal()
+# membership: whose path stage a facilitator just changed; moved_by: the facilitator; note: their
+# personal note (may be empty); stage_name: the new stage's name in this community.
+stage_changed = Signal()
+# message: a new private Message; recipients: the users to tell (never its author).
+message_sent = Signal()
+# invitation: an Invitation to (re)send by e-mail; number: which sending this is (1, 2, ...).
+invitation_sent = Signal()

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import views, views_jobs, views_library, views_meetings, views_themes
+from . import (
+    views,
+    views_calendar,
+    views_craft,
+    views_insight,
+    views_invitations,
+    views_jobs,
+    views_library,
+    views_meetings,
+    views_themes,
+)
 
 app_name = "communities"
 urlpatterns = [
@@ -19,7 +29,19 @@ urlpatterns = [
     path("<slug:slug>/requests/", views.requests, name="requests"),
     path("<slug:slug>/requests/<int:pk>/", views.decide, name="decide"),
     path("<slug:slug>/settings/", views.edit, name="edit"),
-    path("<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
+    # The facilitator's craft: participation path, nudge queue, invitations, first-week checklist.
+    path("<slug:slug>/path/", views_craft.path_page, name="path"),
+    path("<slug:slug>/path/settings/", views_craft.path_settings, name="path_settings"),
+    path("<slug:slug>/path/<int:pk>/move/", views_craft.move_up, name="move_up"),
+    path("<slug:slug>/nudges/", views_craft.nudges_page, name="nudges"),
+    path("<slug:slug>/nudges/templates/", views_craft.nudge_templates, name="nudge_templates"),
+    path("<slug:slug>/nudges/<int:pk>/", views_craft.nudge_message, name="nudge_message"),
+    path("<slug:slug>/nudges/<int:pk>/act/", views_craft.nudge_act, name="nudge_act"),
+    path("<slug:slug>/checklist/dismiss/", views_craft.dismiss_checklist, name="dismiss_checklist"),
+    path("<slug:slug>/invitations/", views_invitations.invitations_page, name="invitations"),
+    path("<slug:slug>/invitations/<int:pk>/", views_invitations.invitation_action, name="invitation_action"),
+    path("<slug:slug>/dashboard/", views_insight.dashboard, name="dashboard"),
+    path("<slug:slug>/dashboard/<slug:key>.csv", views_insight.dashboard_csv, name="dashboard_csv"),
     # The shared repertoire: library, links, search, themes, articles, meetings, jobs.
     path("<slug:slug>/library/", views_library.library, name="library"),
     path("<slug:slug>/library/upload/", views_library.document_upload, name="document_upload"),
@@ -56,6 +78,16 @@ urlpatterns = [
     path("<slug:slug>/meetings/<int:pk>/rsvp/", views_meetings.meeting_rsvp, name="meeting_rsvp"),
     path("<slug:slug>/meetings/<int:pk>/notes/", views_meetings.meeting_notes, name="meeting_notes"),
     path("<slug:slug>/meetings/<int:pk>/meeting.ics", views_meetings.meeting_ics, name="meeting_ics"),
+    path("<slug:slug>/calendar/", views_calendar.community_calendar, name="calendar"),
+    path("<slug:slug>/calendar.ics", views_calendar.calendar_feed, name="calendar_feed"),
+    path(
+        "<slug:slug>/calendar/<str:token>.ics",
+        views_calendar.calendar_member_feed,
+        name="calendar_member_feed",
+    ),
+    path(
+        "<slug:slug>/calendar/remind/<slug:kind>/<int:pk>/", views_calendar.event_follow, name="event_follow"
+    ),
     path("<slug:slug>/jobs/", views_jobs.jobs, name="jobs"),
     path("<slug:slug>/jobs/new/", views_jobs.job_create, name="job_create"),
     path("<slug:slug>/jobs/<int:pk>/", views_jobs.job_detail, name="job_detail"),

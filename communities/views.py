@@ -23,7 +23,7 @@ from .forms import (
     RoleForm,
 )
 from .models import Community, Membership
-from .policy import can_review_proposals, get_community_for, mark_viewer_state
+from .policy import can_review_proposals, get_community_for, get_public_profile_for, mark_viewer_state
 from .services import CommunityError
 
 
@@ -58,16 +58,28 @@ def directory(request):
 
 
 def home(request, slug):
-    community, access = get_community_for(request.user, slug)
+    try:
+        community, access = get_community_for(request.user, slug)
+    except Http404:
+        # A closed community's address is its front door, not a dead end.
+        community, access = get_public_profile_for(request.user, slug)
+        return render(
+            request,
+            "communities/profile.html",
+            {
+                "community": community,
+                "access": access,
+                "tags": list(community.tags.all()),
+                "form": MembershipRequestForm() if access.can_request else None,
+            },
+        )
     facilitators = (
         Membership.objects.facilitators()
         .filter(community=community)
         .select_related("user")
         .order_by("joined_at")
     )
-    counts = (
-        Community.objects.with_counts().filter(pk=community.pk).values("core_count", "peripheral_count")[0]
-    )
+    counts = Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
     pending_count = 0
     if access.can_manage_members:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
@@ -334,23 +346,6 @@ def review_decide(request, slug):
     except CommunityError as error:
         messages.error(request, str(error))
     return redirect("communities:review")
-
-
-def dashboard(request, slug):
-    community, access = get_community_for(request.user, slug)
-    if not access.can_see_dashboard:
-        raise Http404
-    pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
-    return render(
-        request,
-        "communities/dashboard.html",
-        {
-            "community": community,
-            "access": access,
-            "stats": engagement.community_engagement(community),
-            "pending_count": pending_count,
-        },
-    )
 
 
 @login_required

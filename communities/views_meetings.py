@@ -1,12 +1,9 @@
 """Meetings: schedule, say whether you will come, post the notes, add to your calendar."""
 
-import datetime
-
-import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,10 +11,12 @@ from django.views.decorators.http import require_POST
 from cop_platform.params import get_int
 
 from . import services_repertoire as services
+from .calendar import build_ics, meeting_entries_of
 from .forms_repertoire import MeetingForm, NotesForm, RsvpForm
 from .models import Meeting, Rsvp
 from .policy import get_community_for, get_in_community
 from .services import CommunityError
+from .views_calendar import ics_response
 
 GOING = Count("rsvps", filter=Q(rsvps__response=Rsvp.Response.GOING))
 
@@ -144,23 +143,7 @@ def meeting_notes(request, slug, pk):
 def meeting_ics(request, slug, pk):
     """The meeting as an iCalendar file, times in UTC so every calendar shows them right."""
     community, access, meeting = get_in_community(request.user, slug, Meeting.objects.all(), pk=pk)
-    url = request.build_absolute_uri(meeting.get_absolute_url())
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Practice Commons//Meetings//EN")
-    calendar.add("version", "2.0")
-    event = icalendar.Event()
-    event.add("uid", f"meeting-{meeting.pk}@{request.get_host().split(':')[0]}")
-    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
-    event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
-    event.add("dtend", meeting.ends_at.astimezone(datetime.UTC))
-    event.add("summary", f"{meeting.title} ({community.name})")
-    location = ", ".join(part for part in (meeting.place, meeting.online_url) if part)
-    if location:
-        event.add("location", location)
-    event.add("description", f"{meeting.agenda}\n\n{url}".strip())
-    event.add("url", url)
-    calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    meeting.community = community
+    (entry,) = meeting_entries_of([meeting])
+    entry.title = f"{meeting.title} ({community.name})"
+    return ics_response(build_ics([entry], meeting.title), f"meeting-{meeting.pk}.ics")

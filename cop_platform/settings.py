@@ -89,6 +89,8 @@ TEMPLATES = [
                 "communities.context_processors.my_communities",
                 "newsletters.context_processors.notifications",
             ],
+            # Presentation filters (`ago`, `when`) every template may use without {% load %}.
+            "builtins": ["cop_platform.templatetags.ui"],
         },
     },
 ]
@@ -134,6 +136,8 @@ ACCOUNT_CHANGE_EMAIL = True
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Our wording for allauth's pages (sentence case) lives in locale/en_GB; see its django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -165,7 +169,7 @@ RATELIMIT_VIEW = "cop_platform.views.rate_limited"
 # Development runs one process, where a local-memory cache is a correct shared cache.
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host keeps kombu from warning at start-up
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -181,6 +185,15 @@ CELERY_TASK_ROUTES = {"newsletters.tasks.*": {"queue": "email"}}
 CELERY_BEAT_SCHEDULE = {}
 # Hot seats open and close on time (pages compute the state from the times anyway), and each
 # expert gets the day's new questions once a day, at about 08:00 in their own time zone.
+# The facilitator's nudge queue is rebuilt early each morning; outcomes settle every hour.
+CELERY_BEAT_SCHEDULE["nudge-queues"] = {
+    "task": "communities.tasks.build_nudge_queues",
+    "schedule": crontab(minute=30, hour=6),
+}
+CELERY_BEAT_SCHEDULE["nudge-outcomes"] = {
+    "task": "communities.tasks.settle_nudge_outcomes",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["hotseats-advance"] = {"task": "hotseats.tasks.advance_hotseats", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hotseats-expert-daily"] = {
     "task": "newsletters.hotseat_emails.send_expert_daily_emails",
@@ -201,6 +214,8 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <community@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write when something goes wrong (linked from the sign-up and password pages).
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "help@localhost")
 
 # Newsletters: digests at 07:00 UTC (weekly on Mondays), scheduled issues, stalled sends.
 CELERY_BEAT_SCHEDULE.update(
@@ -219,6 +234,11 @@ CELERY_BEAT_SCHEDULE.update(
         "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
     }
 )
+# Calendar: reminders the day before meetings and hot seats (once per member and event).
+CELERY_BEAT_SCHEDULE["event-reminders"] = {
+    "task": "newsletters.calendar_reminders.send_event_reminders",
+    "schedule": 15 * 60.0,
+}
 
 # --- Security (production) -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -276,6 +296,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Django gives its logger a console handler of its own; through the root's it printed twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # In-process tasks (no REDIS_URL) would log every task run into the runserver console.
         "celery.app.trace": {"level": "INFO" if REDIS_URL else "WARNING"},
     },
@@ -283,3 +305,7 @@ LOGGING = {
 
 # --- Product limits ----------------------------------------------------------------------
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+
+# Tags are separated by commas only: "benefits realisation" is one tag, not two.
+TAGGIT_TAGS_FROM_STRING = "cop_platform.tags.comma_splitter"
+TAGGIT_STRING_FROM_TAGS = "cop_platform.tags.comma_joiner"

@@ -1,14 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from communities import views_calendar
+from communities import views_invitations as communities_invitations
+
 from . import views
+from .accounts.views import ConfirmEmailView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/<int:pk>/", views.profile, name="profile"),
     path("search/", views.search, name="search"),
+    path("calendar/", views_calendar.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
     path("account/", include("cop_platform.accounts.urls")),
+    # Before allauth's own: confirming an address signs you in, in whichever browser you use.
+    path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("accounts/", include("allauth.urls")),
+    path("messages/", include("communities.urls_messaging")),
+    path("invitations/<str:token>/", communities_invitations.accept, name="invitation"),
     path("communities/", include("communities.urls")),
     path("communities/", include("forums.urls")),
     path("communities/", include("hotseats.urls")),

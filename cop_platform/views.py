@@ -13,8 +13,14 @@ from hotseats.models import Question
 
 def home(request):
     if not request.user.is_authenticated:
+        # Lead with the liveliest open communities people can join; one just proposed with its
+        # founder alone is found in the directory, not on the front page.
         featured = Community.objects.listed().filter(visibility=Community.Visibility.OPEN).with_counts()
-        featured = featured.order_by("-last_activity_at", "name").prefetch_related("tags")[:6]
+        featured = (
+            featured.filter(member_count__gte=3, last_activity_at__isnull=False)
+            .order_by("-member_count", "-last_activity_at", "name")
+            .prefetch_related("tags")[:6]
+        )
         return render(request, "home_public.html", {"featured": mark_viewer_state(featured, request.user)})
     mine = Community.objects.filter(
         memberships__user=request.user, memberships__state=Membership.State.ACTIVE

@@ -8,8 +8,10 @@ class ForumsConfig(AppConfig):
     def ready(self):
         from communities.extensions import (
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
@@ -32,3 +34,14 @@ class ForumsConfig(AppConfig):
         )  # fmt: skip
         register_panel(HomePanel("forums/_home_panel.html", views.home_panel, column="main", order=10))
         register_theme_section(ThemeSection("forums/_theme_threads.html", views.theme_section, order=10))
+
+        from communities.extensions import register_checklist_item, register_nudge_source
+
+        from . import craft
+
+        register_nudge_source(craft.first_posts_without_reply)
+        register_nudge_source(craft.waiting_questions)
+        register_checklist_item(craft.INTRODUCE)
+        from . import insight
+
+        register_insight(InsightSource("questions", insight.dashboard_figures, order=10))

@@ -7,18 +7,25 @@ class HotseatsConfig(AppConfig):
 
     def ready(self):
         from communities.extensions import (
+            CalendarSource,
             HomePanel,
+            InsightSource,
             Tab,
             ThemeSection,
+            register_calendar_source,
+            register_insight,
             register_panel,
             register_tab,
             register_theme_section,
         )
 
-        from . import events, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
+        from . import calendar, events, panels, receivers  # noqa: F401 - receivers link invited experts on sign-in
         from .visibility import register_types
 
         register_types()
+        register_calendar_source(
+            CalendarSource("hotseat", calendar.hotseat_entries, order=20, remindable=calendar.remindable)
+        )
 
         register_tab(
             Tab(
@@ -32,3 +39,6 @@ class HotseatsConfig(AppConfig):
         )  # fmt: skip
         register_panel(HomePanel("hotseats/_home_panel.html", panels.home_panel, column="side", order=20))
         register_theme_section(ThemeSection("hotseats/_theme_section.html", panels.theme_section, order=20))
+        from . import insight
+
+        register_insight(InsightSource("hotseats", insight.dashboard_figures, order=20))

@@ -207,7 +207,7 @@ def schedule_hotseat(actor, hotseat):
         f"Hot seat scheduled: {hotseat.title} with {hotseat.expert_display_name}",
         url=hotseat.get_absolute_url(), target=hotseat,
     )  # fmt: skip
-    signals.hotseat_scheduled.send(sender=HotSeat, hotseat=hotseat)
+    signals.hotseat_scheduled.send(sender=HotSeat, hotseat=hotseat, actor=actor)
     _announce_expert(hotseat)
     if hotseat.opens_at <= now:
         _mark_opened(hotseat, actor)
@@ -225,7 +225,7 @@ def _mark_opened(hotseat, actor=None):
         f"Hot seat open: put your questions to {hotseat.expert_display_name} ({hotseat.title})",
         url=hotseat.get_absolute_url(), target=hotseat,
     )  # fmt: skip
-    signals.hotseat_opened.send(sender=HotSeat, hotseat=hotseat)
+    signals.hotseat_opened.send(sender=HotSeat, hotseat=hotseat, actor=actor)
     return True
 
 
@@ -242,7 +242,7 @@ def _mark_closed(hotseat, actor=None):
         f"Hot seat closed: the transcript of {hotseat.title} is ready",
         url=hotseat.get_absolute_url(), target=hotseat,
     )  # fmt: skip
-    signals.hotseat_closed.send(sender=HotSeat, hotseat=hotseat)
+    signals.hotseat_closed.send(sender=HotSeat, hotseat=hotseat, actor=actor)
     return True
 
 
@@ -344,7 +344,13 @@ def ask_question(user, hotseat, body):
     if not can_ask_in_hotseat(access):
         raise HotSeatError(f"Only members of {hotseat.community.name} can ask questions here.")
     _refuse_unless_taking_questions(hotseat)
-    return Question.objects.create(hotseat=hotseat, author=user, body=_clean_body(body))
+    question = Question.objects.create(hotseat=hotseat, author=user, body=_clean_body(body))
+    # Asking counts as contributing on the dashboard (communities.insight.CONTRIBUTION_VERBS).
+    activity.record(
+        hotseat.community, user, "hotseat.asked", f"{user.name} asked a question in the hot seat {hotseat.title}",
+        url=question.get_absolute_url(), target=question,
+    )  # fmt: skip
+    return question
 
 
 @transaction.atomic

@@ -6,11 +6,11 @@ their work with `delay_on_commit`.
 
 from django.dispatch import Signal
 
-# hotseat: just scheduled (members are told it is coming).
+# hotseat: just scheduled (members are told it is coming); actor: who scheduled it.
 hotseat_scheduled = Signal()
-# hotseat: just opened for questions (by the beat task on time, or early by a facilitator).
+# hotseat: just opened for questions; actor: the facilitator who opened it early, or None (beat).
 hotseat_opened = Signal()
-# hotseat: just closed.
+# hotseat: just closed; actor: who closed it early, or None (beat).
 hotseat_closed = Signal()
 # hotseat: the expert's e-mail has no account yet; they need an invitation to sign up.
 expert_invited = Signal()

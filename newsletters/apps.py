@@ -30,8 +30,15 @@ class NewslettersConfig(AppConfig):
         register_types()
         self.register_extensions()
         # Connect to the content apps' signals.
+        from communities.extensions import register_checklist_item
+
         from . import (
+            calendar_reminders,  # noqa: F401 - beat task: reminders the day before events
             receivers,  # noqa: F401
+            receivers_craft,  # noqa: F401 - private messages, path stages, invitations
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
         )
+        from .craft import CHOOSE_DIGEST
+
+        register_checklist_item(CHOOSE_DIGEST)

@@ -1,10 +1,50 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import SimpleLazyObject
 
-from .services import unread_count
+from communities.models import Participant
+
+from .models import Notification
+
+
+def _count(queryset, field):
+    return Coalesce(
+        Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def unread_counts(user):
+    """(unread notifications, conversations with unread messages) for the header, in one query."""
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            notes=_count(
+                Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True), "recipient"
+            ),
+            talks=_count(Participant.objects.unread().filter(user=OuterRef("pk")), "user"),
+        )
+        .values_list("notes", "talks")
+        .first()
+    )
+    return row or (0, 0)
 
 
 def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"unread_notifications": 0}
-    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}
+        return {"unread_notifications": 0, "unread_messages": 0}
+    loaded = {}
+
+    def counts():
+        if "counts" not in loaded:
+            loaded["counts"] = unread_counts(user)
+        return loaded["counts"]
+
+    return {
+        "unread_notifications": SimpleLazyObject(lambda: counts()[0]),
+        "unread_messages": SimpleLazyObject(lambda: counts()[1]),
+    }

@@ -9,7 +9,6 @@ import smtplib
 import zoneinfo
 
 from celery import shared_task
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,8 @@ from communities.models import Membership
 from cop_platform.emails import build_email
 from hotseats.models import FollowUp, HotSeat, Question, Vote
 
-from . import delivery
+from . import delivery, notifying
+from .notifying import Topic
 from .services import notify
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -55,21 +55,40 @@ def _announcement(hotseat, event, user):
     return f"The hot seat “{hotseat.title}” is open: put your questions to {expert} until {when_for(user, hotseat.closes_at)}."
 
 
-def announce(hotseat_id, event):
-    """Fan out a "scheduled" or "opened" notice to the community's members, in batches."""
-    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
-    if hotseat is None:
-        return 0
-    member_ids = list(
-        Membership.objects.active()
-        .filter(community_id=hotseat.community_id)
-        .values_list("user_id", flat=True)
+def _load_hotseat(pk):
+    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=pk).first()
+    # A hot seat put back to draft in between is announced to nobody.
+    return None if hotseat is None or hotseat.status == HotSeat.Status.DRAFT else hotseat
+
+
+ANNOUNCE = notifying.register(
+    Topic(
+        "hotseats.announce",
+        load=_load_hotseat,
+        # Active members; the expert has their own messages.
+        groups=lambda hotseat, extra: [
+            (
+                f"hotseat.{extra['event']}",
+                Membership.objects.active().filter(community_id=hotseat.community_id)
+                .exclude(user_id=hotseat.expert_id).values_list("user_id", flat=True),
+            )
+        ],
+        text=lambda hotseat, kind, user, extra: _announcement(hotseat, extra["event"], user),
+        url=lambda hotseat, kind: hotseat.get_absolute_url(),
+        community=lambda hotseat: hotseat.community,
     )
-    for start in range(0, len(member_ids), BATCH):
-        announce_batch.delay(hotseat_id, event, member_ids[start : start + BATCH])
-    if event == "opened" and hotseat.expert_id:
-        tell_expert_opened(hotseat)
-    return len(member_ids)
+)  # fmt: skip
+
+
+def announce(hotseat_id, event, actor_id=None):
+    """Tell the community's members that a hot seat was scheduled or opened (never the
+    facilitator who did it), in batches; and tell the expert it opened."""
+    count = notifying.fan_out(ANNOUNCE.name, hotseat_id, actor_id, {"event": event})
+    if event == "opened":
+        hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
+        if hotseat is not None and hotseat.expert_id and hotseat.expert_id != actor_id:
+            tell_expert_opened(hotseat)
+    return count
 
 
 def tell_expert_opened(hotseat):
@@ -97,82 +116,88 @@ def tell_expert_closed(hotseat_id):
 
 
 def announce_to(hotseat_id, event, user_ids):
-    hotseat = HotSeat.objects.select_related("community", "expert").filter(pk=hotseat_id).first()
-    if hotseat is None or hotseat.status == HotSeat.Status.DRAFT:
-        return 0
-    # Re-check membership at send time: someone who left in between hears nothing.
-    members = Membership.objects.active().filter(community=hotseat.community, user_id__in=user_ids)
-    sent = 0
-    for membership in members.select_related("user"):
-        user = membership.user
-        if user.pk == hotseat.expert_id:
-            continue  # the expert has their own messages
-        notify(
-            user, _announcement(hotseat, event, user), url=hotseat.get_absolute_url(),
-            kind=f"hotseat.{event}", community=hotseat.community, email=True,
-        )  # fmt: skip
-        sent += 1
-    return sent
+    """One batch of an announcement (kept for tasks already queued under the old name)."""
+    return len(
+        notifying.tell_batch(ANNOUNCE.name, hotseat_id, f"hotseat.{event}", user_ids, {"event": event})
+    )
+
+
+def _load_question(pk):
+    return Question.objects.select_related("hotseat__community", "hotseat__expert").filter(pk=pk).first()
+
+
+ANSWERED = notifying.register(
+    Topic(
+        "hotseats.answered",
+        load=_load_question,
+        # The asker and everyone who voted (the policy drops them if the question was hidden).
+        groups=lambda question, extra: [
+            ("hotseat.answered", [question.author_id, *Vote.objects.filter(question=question).values_list("user_id", flat=True)])
+        ],
+        text=lambda question, kind, user, extra: (
+            f"{question.hotseat.expert_display_name} answered a question you asked or voted for "
+            f"in the hot seat “{question.hotseat.title}”."
+        ),
+        url=lambda question, kind: question.get_absolute_url(),
+        community=lambda question: question.hotseat.community,
+    )
+)  # fmt: skip
 
 
 def tell_askers_and_voters(question_id):
-    """The asker and everyone who voted hear that the question was answered."""
-    question = (
-        Question.objects.select_related("hotseat__community", "hotseat__expert")
-        .filter(pk=question_id)
-        .first()
-    )
-    if question is None or question.hidden_at:
+    """The asker and everyone who voted hear that the question was answered (not the expert)."""
+    question = _load_question(question_id)
+    if question is None:
         return 0
-    hotseat = question.hotseat
-    voters = Vote.objects.filter(question=question).values_list("user_id", flat=True)
-    wanted = Q(user_id=question.author_id) | Q(user_id__in=voters)
-    members = (
-        Membership.objects.active()
-        .filter(wanted, community=hotseat.community)
-        .exclude(user_id=hotseat.expert_id)
+    return notifying.fan_out(
+        ANSWERED.name, question_id, question.answered_by_id or question.hotseat.expert_id
     )
-    text = f"{hotseat.expert_display_name} answered a question you asked or voted for in the hot seat “{hotseat.title}”."
-    count = 0
-    for membership in members.select_related("user"):
-        notify(
-            membership.user, text, url=question.get_absolute_url(), kind="hotseat.answered",
-            community=hotseat.community, email=True,
-        )  # fmt: skip
-        count += 1
-    return count
 
 
-def tell_about_follow_up(follow_up_id):
-    """A member's follow-up goes to the expert; the expert's reply goes to the asker."""
-    follow = (
+def _load_follow_up(pk):
+    return (
         FollowUp.objects.select_related(
             "author", "question__author", "question__hotseat__community", "question__hotseat__expert"
         )
-        .filter(pk=follow_up_id)
+        .filter(pk=pk)
         .first()
     )
-    if follow is None:
-        return False
-    question, hotseat = follow.question, follow.question.hotseat
+
+
+def _follow_up_recipient(follow):
+    """A member's follow-up goes to the expert; the expert's reply goes to the asker."""
+    hotseat = follow.question.hotseat
+    if follow.author_id and follow.author_id == hotseat.expert_id:
+        return follow.question.author_id
+    return hotseat.expert_id
+
+
+def _follow_up_text(follow, kind, user, extra):
+    hotseat = follow.question.hotseat
     author_name = follow.author.name if follow.author else "A former member"
     if follow.author_id and follow.author_id == hotseat.expert_id:
-        recipient = question.author
-        if recipient is None or recipient.pk == follow.author_id:
-            return False
-        if not Membership.objects.active().filter(community=hotseat.community, user=recipient).exists():
-            return False
-        text = f"{author_name} replied to the follow-ups on your question in the hot seat “{hotseat.title}”."
-    else:
-        recipient = hotseat.expert
-        if recipient is None:
-            return False
-        text = f"{author_name} followed up on your answer in the hot seat “{hotseat.title}”."
-    notify(
-        recipient, text, url=question.get_absolute_url(), kind="hotseat.follow_up",
-        community=hotseat.community, email=True,
-    )  # fmt: skip
-    return True
+        return f"{author_name} replied to the follow-ups on your question in the hot seat “{hotseat.title}”."
+    return f"{author_name} followed up on your answer in the hot seat “{hotseat.title}”."
+
+
+FOLLOW_UP = notifying.register(
+    Topic(
+        "hotseats.follow_up",
+        load=_load_follow_up,
+        groups=lambda follow, extra: [("hotseat.follow_up", [_follow_up_recipient(follow)])],
+        text=_follow_up_text,
+        url=lambda follow, kind: follow.question.get_absolute_url(),
+        community=lambda follow: follow.question.hotseat.community,
+    )
+)
+
+
+def tell_about_follow_up(follow_up_id):
+    """Tell the other side of a follow-up, if they may still see the question; True if told."""
+    follow = _load_follow_up(follow_up_id)
+    if follow is None:
+        return False
+    return bool(notifying.fan_out(FOLLOW_UP.name, follow_up_id, follow.author_id))
 
 
 # --- the expert ---------------------------------------------------------------------------
@@ -270,9 +295,9 @@ def send_expert_daily(hotseat, now=None):
 
 
 @shared_task(queue="email")
-def announce_hotseat(hotseat_id, event):
+def announce_hotseat(hotseat_id, event, actor_id=None):
     """Enqueue batches of members to tell that a hot seat was scheduled or opened."""
-    return announce(hotseat_id, event)
+    return announce(hotseat_id, event, actor_id)
 
 
 @shared_task(queue="email")

@@ -1,73 +1,112 @@
-"""Notifications for discussions: replies to watched threads, mentions, accepted answers and
-new threads in watched communities. Each recipient is checked against the community's
-visibility first (forums.services.*_recipients), so closed content never reaches outsiders.
-Immediate e-mail goes through notify(..., email=True), which honours Preference.immediate."""
+"""What the discussions tell whom: new threads, replies, mentions and accepted answers.
+
+Each receiver only enqueues one task on commit (newsletters.notifying.tell); the topics below
+say, for the worker, who the candidates are, what they read and where it links. Whether each
+may see the thread is the policy's answer (readers_of), checked in every batch.
+"""
 
 from django.dispatch import receiver
 
-from forums import services as forum_services
 from forums import signals
+from forums.models import CommunityWatch, Post, Thread, ThreadWatch
 
-from .services import notify
+from . import notifying
+from .notifying import Topic
 
 
 def _name(user):
     return user.name if user is not None else "A member"
 
 
+def _ids(users):
+    return [u.pk for u in users]
+
+
+# --- a new thread: people it mentions, then the community's watchers -----------------------
+
+
+def _load_thread(pk):
+    return Thread.objects.select_related("community", "author").filter(pk=pk).first()
+
+
+def _thread_text(thread, kind, user, extra):
+    if kind == "forums.mention":
+        return f"{_name(thread.author)} mentioned you in “{thread.title}”"
+    return f"New in {thread.community.name}: “{thread.title}” by {_name(thread.author)}"
+
+
+THREAD_CREATED = notifying.register(
+    Topic(
+        "forums.thread_created",
+        load=_load_thread,
+        groups=lambda thread, extra: [
+            ("forums.mention", extra.get("mentioned", [])),
+            ("forums.thread", CommunityWatch.objects.filter(community_id=thread.community_id).values_list("user_id", flat=True)),
+        ],
+        text=_thread_text,
+        url=lambda thread, kind: thread.get_absolute_url(),
+        community=lambda thread: thread.community,
+    )
+)  # fmt: skip
+
+
+# --- a reply, an edit that mentions someone new, an accepted answer ------------------------
+
+
+def _load_post(pk):
+    return Post.objects.select_related("community", "thread__community", "author").filter(pk=pk).first()
+
+
+def _post_text(post, kind, user, extra):
+    title = post.thread.title
+    if kind == "forums.mention":
+        return f"{_name(post.author)} mentioned you in “{title}”"
+    if kind == "forums.accepted":
+        return f"Your answer to “{title}” was accepted. Thank you for helping!"
+    return f"{_name(post.author)} replied to “{title}”"
+
+
+def _post_groups(post, extra):
+    groups = [("forums.mention", extra.get("mentioned", []))]
+    if extra.get("watchers"):
+        groups.append(
+            (
+                "forums.reply",
+                ThreadWatch.objects.filter(thread_id=post.thread_id).values_list("user_id", flat=True),
+            )
+        )
+    if extra.get("accepted"):
+        groups.append(("forums.accepted", [post.author_id]))
+    return groups
+
+
+POST = notifying.register(
+    Topic(
+        "forums.post",
+        load=_load_post,
+        groups=_post_groups,
+        text=_post_text,
+        url=lambda post, kind: post.get_absolute_url(),
+        community=lambda post: post.community,
+    )
+)
+
+
 @receiver(signals.thread_created)
 def tell_community_watchers(sender, thread, mentioned=(), **kwargs):
-    url = thread.get_absolute_url()
-    told = set()
-    for user in mentioned:
-        notify(
-            user, f"{_name(thread.author)} mentioned you in “{thread.title}”",
-            url=url, kind="forums.mention", community=thread.community, email=True,
-        )  # fmt: skip
-        told.add(user.pk)
-    for user in forum_services.new_thread_recipients(thread):
-        if user.pk in told:
-            continue
-        notify(
-            user, f"New in {thread.community.name}: “{thread.title}” by {_name(thread.author)}",
-            url=url, kind="forums.thread", community=thread.community, email=True,
-        )  # fmt: skip
+    notifying.tell(THREAD_CREATED.name, thread, actor=thread.author_id, mentioned=_ids(mentioned))
 
 
 @receiver(signals.post_created)
 def tell_watchers_and_mentioned(sender, post, mentioned=(), **kwargs):
-    thread, url = post.thread, post.get_absolute_url()
-    told = set()
-    for user in mentioned:
-        notify(
-            user, f"{_name(post.author)} mentioned you in “{thread.title}”",
-            url=url, kind="forums.mention", community=post.community, email=True,
-        )  # fmt: skip
-        told.add(user.pk)
-    for user in forum_services.reply_recipients(post):
-        if user.pk in told:
-            continue
-        notify(
-            user, f"{_name(post.author)} replied to “{thread.title}”",
-            url=url, kind="forums.reply", community=post.community, email=True,
-        )  # fmt: skip
+    notifying.tell(POST.name, post, actor=post.author_id, mentioned=_ids(mentioned), watchers=True)
 
 
 @receiver(signals.post_mentioned)
 def tell_newly_mentioned(sender, post, mentioned=(), **kwargs):
-    for user in mentioned:
-        notify(
-            user, f"{_name(post.author)} mentioned you in “{post.thread.title}”",
-            url=post.get_absolute_url(), kind="forums.mention", community=post.community, email=True,
-        )  # fmt: skip
+    notifying.tell(POST.name, post, actor=post.author_id, mentioned=_ids(mentioned))
 
 
 @receiver(signals.answer_accepted)
 def tell_answerer(sender, thread, post, accepted_by, **kwargs):
-    author = post.author
-    if author is None or author.pk == accepted_by.pk or not forum_services.may_see(author, thread.community):
-        return
-    notify(
-        author, f"Your answer to “{thread.title}” was accepted. Thank you for helping!",
-        url=post.get_absolute_url(), kind="forums.accepted", community=thread.community, email=True,
-    )  # fmt: skip
+    notifying.tell(POST.name, post, actor=accepted_by, accepted=True)

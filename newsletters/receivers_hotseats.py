@@ -7,14 +7,18 @@ from hotseats import signals
 from . import hotseat_emails as tasks
 
 
+def _pk(user):
+    return getattr(user, "pk", None)
+
+
 @receiver(signals.hotseat_scheduled)
-def hotseat_scheduled(sender, hotseat, **kwargs):
-    tasks.announce_hotseat.delay_on_commit(hotseat.pk, "scheduled")
+def hotseat_scheduled(sender, hotseat, actor=None, **kwargs):
+    tasks.announce_hotseat.delay_on_commit(hotseat.pk, "scheduled", _pk(actor))
 
 
 @receiver(signals.hotseat_opened)
-def hotseat_opened(sender, hotseat, **kwargs):
-    tasks.announce_hotseat.delay_on_commit(hotseat.pk, "opened")
+def hotseat_opened(sender, hotseat, actor=None, **kwargs):
+    tasks.announce_hotseat.delay_on_commit(hotseat.pk, "opened", _pk(actor))
 
 
 @receiver(signals.hotseat_closed)

@@ -31,6 +31,19 @@ def send_notification_email(notification_id):
     )
     if notification is None:
         return False
+    return _email_notification(notification)
+
+
+def send_notification_emails(notification_ids):
+    """E-mail a batch of notifications (one query to load them); each at most once. Returns how
+    many this call sent."""
+    notifications = Notification.objects.select_related("recipient", "community").filter(
+        pk__in=notification_ids
+    )
+    return sum(bool(_email_notification(n)) for n in notifications)
+
+
+def _email_notification(notification):
     recipient = notification.recipient
 
     def build():
@@ -172,7 +185,13 @@ def tell_proposer(community_id, approved):
         text = f"“{community.name}” was approved. You are its first facilitator: time to invite people!"
     else:
         text = f"“{community.name}” was not approved: {community.decision_reason}"
-    notify(proposer, text, url=community.get_absolute_url(), kind="community.decided", community=community)
+    # "Time to invite people" leads to the invitations page.
+    url = (
+        reverse("communities:invitations", args=[community.slug])
+        if approved
+        else community.get_absolute_url()
+    )
+    notify(proposer, text, url=url, kind="community.decided", community=community)
 
     def build():
         return build_email(

@@ -45,6 +45,28 @@ def send_notification_email(self, notification_id):
     return services.send_notification_email(notification_id)
 
 
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_notification_emails(self, notification_ids):
+    """E-mail a batch of in-app notifications (each at most once, through the delivery log)."""
+    return services.send_notification_emails(notification_ids)
+
+
+@shared_task
+def fan_out_notifications(topic, target_id, actor_id=None, extra=None):
+    """The one task an event enqueues: list who to tell, enqueue batches (newsletters.notifying)."""
+    from . import notifying
+
+    return notifying.fan_out(topic, target_id, actor_id, extra)
+
+
+@shared_task
+def notify_batch(topic, target_id, kind, user_ids, extra=None):
+    """Notify one batch of candidates who may see the target; constant queries per batch."""
+    from . import notifying
+
+    return len(notifying.tell_batch(topic, target_id, kind, user_ids, extra))
+
+
 # --- digests ----------------------------------------------------------------------------------
 
 
@@ -157,3 +179,30 @@ def send_issue_test(self, issue_id, user_id, stamp):
         f"issue:{issue_id}:{stamp}",
         lambda: mail.newsletter_email(issue, user, test=True),
     )
+
+
+# --- the facilitator's craft ------------------------------------------------------------------
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_message_emails(self, message_id, recipient_ids):
+    """E-mail a private message to its recipients (once per recipient and message)."""
+    from . import craft
+
+    return craft.send_message_emails(message_id, recipient_ids)
+
+
+@shared_task
+def tell_of_stage(membership_id, moved_by_id, note, stage_name):
+    """Tell a member a facilitator moved them along the participation path."""
+    from . import craft
+
+    craft.tell_of_stage(membership_id, moved_by_id, note, stage_name)
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def send_invitation(self, invitation_id, number):
+    """Send one sending of an invitation by e-mail (at most once per number)."""
+    from . import craft
+
+    return craft.send_invitation(invitation_id, number)

@@ -1,6 +1,7 @@
 """Models of the communities app, split by aggregate and re-exported here."""
 
 from .articles import Article, ArticleQuerySet
+from .calendar import EventFollow
 from .community import (
     DEFAULT_WELCOME,
     Activity,
@@ -11,22 +12,48 @@ from .community import (
     MembershipQuerySet,
     Presence,
 )
+from .craft import Invitation, InvitationQuerySet, Nudge, NudgeQuerySet
+from .insight import Badge, Sponsorship, Thanks
 from .jobs import Job, JobQuerySet
 from .links import Link, LinkQuerySet, web_url
 from .meetings import Meeting, MeetingQuerySet, Rsvp
+from .messaging import (
+    MAX_PARTICIPANTS,
+    Block,
+    Conversation,
+    Message,
+    MessageReport,
+    MessagingSettings,
+    Participant,
+    ParticipantQuerySet,
+)
 from .repository import Document, DocumentQuerySet, DocumentVersion, version_upload_to
 from .themes import Theme, ThemeQuerySet
 
 __all__ = [
+    "MAX_PARTICIPANTS",
+    "Block",
+    "Conversation",
+    "Invitation",
+    "InvitationQuerySet",
+    "Message",
+    "MessageReport",
+    "MessagingSettings",
+    "Nudge",
+    "NudgeQuerySet",
+    "Participant",
+    "ParticipantQuerySet",
     "DEFAULT_WELCOME",
     "Activity",
     "ActivityQuerySet",
     "Article",
     "ArticleQuerySet",
+    "Badge",
     "Community",
     "CommunityQuerySet",
     "Document",
     "DocumentQuerySet",
+    "EventFollow",
     "DocumentVersion",
     "Job",
     "JobQuerySet",
@@ -38,6 +65,8 @@ __all__ = [
     "MembershipQuerySet",
     "Presence",
     "Rsvp",
+    "Sponsorship",
+    "Thanks",
     "Theme",
     "ThemeQuerySet",
     "version_upload_to",

@@ -41,6 +41,8 @@ class CommunityQuerySet(models.QuerySet):
     def with_counts(self):
         active = Q(memberships__state=Membership.State.ACTIVE)
         return self.annotate(
+            # Everyone active, whatever their role: "9 members, 3 of them core" (facilitators count as core).
+            member_count=Count("memberships", filter=active, distinct=True),
             core_count=Count(
                 "memberships",
                 filter=active & Q(memberships__role__in=Membership.CORE_ROLES),
@@ -96,6 +98,14 @@ class Community(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The participation path's stage names and criteria as tuned by facilitators; missing keys
+    # fall back to communities.path.DEFAULTS, so an empty dict is a complete setting.
+    path_settings = models.JSONField(default=dict, blank=True)
+    # Facilitators' edited nudge message templates, by nudge kind (communities.nudges.KINDS).
+    nudge_templates = models.JSONField(default=dict, blank=True)
+    # Lifecycle (admin health page): when facilitators were told the community will be marked
+    # dormant unless it wakes up; cleared when it is marked dormant, reopened or active again.
+    dormancy_notice_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommunityQuerySet.as_manager()
 
@@ -164,6 +174,11 @@ class Membership(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
+    # The participation path stage a facilitator moved this member to (communities.path.Stage);
+    # the shown stage is never below what the role and the member's posts earn.
+    stage = models.PositiveSmallIntegerField(default=0)
+    # The newcomer's first-week checklist was dismissed (communities.checklist).
+    checklist_dismissed_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

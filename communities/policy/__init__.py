@@ -4,6 +4,7 @@
   `get_in_community` answer 404).
 - readers.py: every object's audience, `readers_of(obj)` (the users who may see it now) and the
   registry content apps fill from their `AppConfig.ready()`.
+- messaging.py: private messages (who may write to whom, staff reading reports).
 - querysets.py: the queryset builders (`visible_communities`, `restrict`, ...) behind every
   model's `visible_to(user)`.
 """
@@ -15,15 +16,19 @@ from .access import (
     can_ask_in_hotseat,
     can_edit_hotseat_question,
     can_follow_up_in_hotseat,
+    can_manage_sponsors,
     can_propose_community,
     can_review_proposals,
     can_view_hotseat,
     can_vote_in_hotseat,
     get_community_for,
+    get_dashboard_for,
     get_in_community,
+    get_public_profile_for,
     is_hotseat_expert,
     mark_viewer_state,
 )
+from .messaging import can_read_reports, facilitated_community, may_write_to, message_refusals
 from .querysets import (
     community_moderators,
     community_readers,
@@ -43,19 +48,26 @@ __all__ = [
     "audience_of",
     "can_answer_in_hotseat",
     "can_ask_in_hotseat",
+    "can_read_reports",
     "can_edit_hotseat_question",
     "can_follow_up_in_hotseat",
     "can_propose_community",
     "can_review_proposals",
     "can_view_hotseat",
+    "can_manage_sponsors",
     "can_vote_in_hotseat",
     "community_moderators",
     "community_readers",
+    "facilitated_community",
     "get_community_for",
+    "get_dashboard_for",
     "get_in_community",
+    "get_public_profile_for",
     "in_community",
     "is_hotseat_expert",
     "mark_viewer_state",
+    "may_write_to",
+    "message_refusals",
     "moderated_communities",
     "readers_of",
     "register",

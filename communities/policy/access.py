@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from ..models import Community, Membership
+from ..models import Community, Membership, Sponsorship
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,19 @@ class CommunityAccess:
     can_run_hotseat = can_moderate
     can_send_newsletter = can_moderate
 
+    # --- the facilitator's craft (path, nudges, invitations) -------------------------------
+    can_manage_path = can_moderate
+    can_invite = can_moderate
+
+    @property
+    def can_see_nudges(self):
+        """The nudge queue is a facilitator's own worklist: staff do not get one."""
+        return self.is_facilitator and self.community.is_live
+
+    @property
+    def can_see_path(self):
+        return self.is_member or self.can_manage_path
+
     # --- discussions (forums) -------------------------------------------------------------
     # Each takes an already-loaded thread or post and costs no query.
     @property
@@ -161,6 +174,12 @@ class CommunityAccess:
     can_remove_links = can_moderate
     can_schedule_meeting = can_moderate
 
+    # --- the calendar --------------------------------------------------------------------
+    @property
+    def can_follow_events(self):
+        """Ask for a reminder the day before a hot seat (meetings: by saying you will come)."""
+        return self.is_member
+
     def can_edit_document(self, document):
         """Its uploader (while a member who may post) or a facilitator may add versions and edit it."""
         return self.can_moderate or (self.can_post and document.uploaded_by_id == self.user.pk)
@@ -215,6 +234,40 @@ def get_community_for(user, slug):
     if not access.can_view:
         raise Http404("No such community.")
     return community, access
+
+
+def get_public_profile_for(user, slug):
+    """Return (community, access) for the public profile of a community the user may not open.
+
+    A closed community listed in the directory shows its name, purpose and "Ask to join" at its
+    own address; every page of its content stays a 404. Anything unlisted raises 404 as before.
+    """
+    community = Community.objects.listed().filter(slug=slug).first()
+    if community is None:
+        raise Http404("No such community.")
+    return community, access_for(user, community)
+
+
+def get_dashboard_for(user, slug):
+    """(community, access, as_sponsor) for the dashboard, or 404.
+
+    Facilitators and staff see everything on it. A sponsor of the community sees its figures
+    only (`as_sponsor` is True): never names, titles or links into content, and no community
+    tabs, since a sponsor is not a member and may not read a closed community.
+    """
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not user.is_authenticated:
+        raise Http404("No such community.")
+    access = access_for(user, community)
+    if access.can_see_dashboard and access.can_view:
+        return community, access, False
+    if community.is_live and Sponsorship.objects.filter(community=community, user=user).exists():
+        return community, access, True
+    raise Http404("No such community.")
+
+
+def can_manage_sponsors(user):
+    return user.is_authenticated and user.is_staff
 
 
 def can_review_proposals(user):

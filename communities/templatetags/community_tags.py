@@ -19,7 +19,24 @@ def community_tabs(context, community, access):
         }
         for tab in tabs_for(access)
     ]
-    return {"tabs": tabs, "community": community, "pending_count": context.get("pending_count", 0)}
+    # Facilitators' own pages (requests, dashboard, settings) sit in a "Manage" menu at the end
+    # of the row, so the tabs members use fit on one line.
+    manage = [
+        tab
+        for tab, registered in zip(tabs, tabs_for(access), strict=True)
+        if registered.order >= MANAGE_ORDER
+    ]
+    tabs = [tab for tab in tabs if tab not in manage]
+    return {
+        "tabs": tabs,
+        "manage": manage,
+        "manage_current": any(tab["current"] for tab in manage),
+        "community": community,
+        "pending_count": context.get("pending_count", 0),
+    }
+
+
+MANAGE_ORDER = 90  # tabs registered with this order or more are facilitators' pages
 
 
 @register.simple_tag(takes_context=True)

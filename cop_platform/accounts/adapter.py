@@ -1,3 +1,6 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
@@ -13,3 +16,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return getattr(settings, "ACCOUNT_ALLOW_SIGNUPS", True)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails name our site ("Practice Commons"), not the host that served the request."""
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        context = {"current_site": site, "site_url": settings.SITE_URL, **context}
+        context["current_site"] = site
+        super().send_mail(template_prefix, email, context)

@@ -11,10 +11,7 @@ recipients), moderation (flags and facilitators' tools). Everything is re-export
 from .errors import ForumError
 from .following import (
     mark_read,
-    may_see,
-    new_thread_recipients,
     recognition_for,
-    reply_recipients,
     set_community_watch,
     set_thread_watch,
 )
@@ -56,13 +53,10 @@ __all__ = [
     "hide_post",
     "is_new_account",
     "mark_read",
-    "may_see",
     "move_targets",
     "move_thread",
-    "new_thread_recipients",
     "post_reply",
     "recognition_for",
-    "reply_recipients",
     "restore_post",
     "set_community_watch",
     "set_locked",

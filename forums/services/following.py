@@ -1,9 +1,9 @@
-"""Watching threads and communities, read markers, who to notify, and recognition counts."""
+"""Watching threads and communities, read markers and recognition counts.
+
+Who is told of what is newsletters' job (receivers_forums.py), through communities.policy.readers_of."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-
-from communities.models import Membership
 
 from ..models import (
     CommunityWatch,
@@ -41,33 +41,6 @@ def mark_read(user, thread, number, current=None):
                 ReadState.objects.create(thread=thread, user=user, last_read=number)
         except IntegrityError:
             pass
-
-
-def _members_who_may_see(community, user_ids):
-    """The subset of user_ids who may read `community` now (closed: active members and staff)."""
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(pk__in=set(user_ids), is_active=True)
-    if not community.is_open:
-        users = users.filter(
-            Q(is_staff=True) | Q(memberships__community=community, memberships__state=Membership.State.ACTIVE)
-        )
-    return list(users.distinct())
-
-
-def reply_recipients(post):
-    """Watchers of the thread who may still read it, except the author of the reply."""
-    ids = ThreadWatch.objects.filter(thread_id=post.thread_id).exclude(user_id=post.author_id)
-    return _members_who_may_see(post.community, ids.values_list("user_id", flat=True))
-
-
-def new_thread_recipients(thread):
-    ids = CommunityWatch.objects.filter(community_id=thread.community_id).exclude(user_id=thread.author_id)
-    return _members_who_may_see(thread.community, ids.values_list("user_id", flat=True))
-
-
-def may_see(user, community):
-    return bool(_members_who_may_see(community, [user.pk]))
 
 
 def recognition_for(person, viewer):

@@ -14,14 +14,11 @@ def zone_label(dt):
 
 @register.filter
 def when(dt):
-    """A time in the viewer's zone with the zone named: “Tue 25 Nov 2026, 14:00 GMT (Europe/London)”."""
+    """A time in the viewer's zone: “Tue 25 Nov 2026, 14:00”. The page footer names the zone once."""
     if dt is None:
         return ""
-    local, label, key = zone_label(dt)
-    suffix = f" ({key.replace('_', ' ')})" if key != label else ""
-    return format_html(
-        '<time datetime="{}">{}</time>', dt.isoformat(), f"{local:%a %-d %b %Y, %H:%M} {label}{suffix}"
-    )
+    local, _label, _key = zone_label(dt)
+    return format_html('<time datetime="{}">{}</time>', dt.isoformat(), f"{local:%a %-d %b %Y, %H:%M}")
 
 
 @register.simple_tag

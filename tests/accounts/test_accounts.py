@@ -25,7 +25,7 @@ def confirmation_link():
 def test_sign_up_requires_verifying_the_email_before_signing_in(client):
     response = client.post(reverse("account_signup"), SIGNUP, follow=True)
 
-    assert "Verify Your Email Address" in text(response) or "verify" in text(response).lower()
+    assert "Confirm your e-mail address" in text(response) or "verify" in text(response).lower()
     user = User.objects.get(email="priya@council.example")
     assert user.display_name == "Priya Shah"
     assert not EmailAddress.objects.get(user=user).verified

@@ -15,8 +15,18 @@ def test_directory_lists_active_communities_with_purpose_and_counts(
 
     assert "Benefits Realisation" in page
     assert community.purpose in page
-    assert "2 core" in page  # facilitator + core member
+    # Everyone counts as a member (facilitator, core member, member); the core is part of it.
+    assert "3 members, 2 core" in page
+
+
+def test_a_new_community_with_only_its_founder_says_one_member(client, facilitator):
+    lonely = CommunityFactory(name="Brand New", visibility=Community.Visibility.OPEN)
+    MembershipFactory(community=lonely, user=facilitator, role=Membership.Role.FACILITATOR)
+
+    page = words(client.get(reverse("communities:directory")))
+
     assert "1 member " in page
+    assert "0 members" not in page
 
 
 def test_directory_hides_proposed_and_rejected_communities(client):
@@ -34,7 +44,8 @@ def test_directory_lists_closed_communities_without_their_numbers(client, closed
 
     assert "Assurance Reviewers" in page
     assert "Membership by request" in page
-    assert reverse("communities:request", args=[closed_community.slug]) in page
+    # The card leads to the community's own address, which shows its profile and "Ask to join".
+    assert reverse("communities:home", args=[closed_community.slug]) in page
 
 
 def test_directory_shows_closed_numbers_to_members(login, member, closed_community):

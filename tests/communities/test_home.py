@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from communities import activity
-from communities.models import Membership, Presence
+from communities.models import Community, Membership, Presence
 from tests.factories import MembershipFactory, UserFactory
 from tests.utils import text, words
 
@@ -53,7 +53,6 @@ def test_every_page_of_a_closed_community_is_404_for_non_members(
         client.force_login(declined)
     fac = Membership.objects.get(user=facilitator, community=closed_community)
     for name, args in [
-        ("communities:home", [closed_community.slug]),
         ("communities:members", [closed_community.slug]),
         ("communities:requests", [closed_community.slug]),
         ("communities:edit", [closed_community.slug]),
@@ -95,8 +94,8 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
     client.get(home(community))  # presence is recorded on the first visit of the day
     # session, user, community, viewer's membership, facilitators, counts, activity,
     # tags, discussions panel (2), hot seats panel, this month's theme/article/meeting (3),
-    # sidebar communities, unread notifications
-    with django_assert_num_queries(16):
+    # the viewer's path progress, the first-week checklist, sidebar communities, unread counts
+    with django_assert_num_queries(18):
         client.get(home(community))
 
     for i in range(40):
@@ -104,7 +103,7 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
             community=community, role=Membership.Role.FACILITATOR if i % 10 == 0 else "peripheral"
         )
         activity.record(community, facilitator, "member.joined", f"Someone {i} joined")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         client.get(home(community))
 
 
@@ -139,3 +138,35 @@ def test_members_are_listed_facilitators_first_and_filtered_by_expertise(
     assert "Members who know about “Risk” (1)" in filtered
     assert "Cora Core" in filtered.split("Members who know about")[1]
     assert "Mo Member" not in filtered.split("Members who know about")[1]
+
+
+@pytest.mark.parametrize("persona", ["anon", "outsider", "pending"])
+def test_a_closed_communitys_address_shows_its_public_profile_and_nothing_else(
+    client, closed_community, facilitator, member, pending, persona
+):
+    if persona == "outsider":
+        client.force_login(UserFactory())
+    elif persona == "pending":
+        client.force_login(pending)
+
+    response = client.get(reverse("communities:home", args=[closed_community.slug]))
+
+    page = text(response)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert closed_community.name in page and closed_community.purpose in page
+    # No members, no tabs, no content: only the front door.
+    assert "Fiona Facilitator" not in page and "Mo Member" not in page
+    assert reverse("forums:thread_list", args=[closed_community.slug]) not in html
+    assert reverse("communities:members", args=[closed_community.slug]) not in html
+    if persona == "outsider":
+        assert "Ask to join" in page
+    elif persona == "anon":
+        assert "Sign in to ask to join" in page
+    else:
+        assert "Your request is with the facilitators" in page
+
+
+def test_an_unlisted_closed_community_is_still_404(client, closed_community):
+    Community.objects.filter(pk=closed_community.pk).update(status=Community.Status.PROPOSED)
+    assert client.get(reverse("communities:home", args=[closed_community.slug])).status_code == 404

@@ -42,7 +42,8 @@ def test_facilitator_schedules_member_asks_expert_answers_member_reads_transcrip
         page.fill("#id_opens_at", "2030-03-04T10:00")  # London, GMT in March
         page.click("text=Schedule and tell members")
         expect(page.locator(".message--success")).to_contain_text("scheduled and members have been told")
-        expect(page.locator(".hs-times")).to_contain_text("Mon 4 Mar 2030, 10:00 GMT (Europe/London)")
+        expect(page.locator(".hs-times")).to_contain_text("Mon 4 Mar 2030, 10:00")
+        expect(page.locator(".zone-note")).to_contain_text("London time (GMT)")
         hotseat = HotSeat.objects.get()
 
         sign_in(page, member, password)

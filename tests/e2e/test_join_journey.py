@@ -31,7 +31,7 @@ def test_newcomer_signs_up_joins_asks_and_is_welcomed(page, browser, live_server
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Sign Up").click()
-    page.get_by_text("Verify Your Email Address").wait_for()
+    page.get_by_text("Confirm your e-mail address").wait_for()
     link = re.search(r"http://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirm").click()

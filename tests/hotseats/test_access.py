@@ -50,8 +50,10 @@ def test_invited_expert_sees_nothing_else_of_the_closed_community(login, expert,
     question = ask(other, member)
     client = login(expert)
 
+    # The community's address shows only its public profile (as to anyone); no content.
+    profile = client.get(reverse("communities:home", args=[closed_community.slug]))
+    assert "Ask to join" in text(profile) and "Another hot seat" not in text(profile)
     for url in [
-        reverse("communities:home", args=[closed_community.slug]),
         reverse("communities:members", args=[closed_community.slug]),
         reverse("hotseats:list", args=[closed_community.slug]),
         reverse("hotseats:feed", args=[closed_community.slug]),

@@ -62,7 +62,7 @@ def test_new_expert_is_invited_once_signs_up_and_sees_only_their_hot_seat(
     page = client.get(hotseat.get_absolute_url())
     assert page.status_code == 200
     assert "You are the expert in this hot seat." in text(page)
-    assert client.get(reverse("communities:home", args=[closed_community.slug])).status_code == 404
+    assert client.get(reverse("communities:members", args=[closed_community.slug])).status_code == 404
 
 
 def test_invitation_link_is_refused_to_someone_signed_in_with_another_address(
