@@ -45,3 +45,30 @@ class ForumsConfig(AppConfig):
         from . import insight
 
         register_insight(InsightSource("questions", insight.dashboard_figures, order=10))
+        self._register_surveys()
+
+    def _register_surveys(self):
+        from communities.extensions import (
+            CalendarSource,
+            HomePanel,
+            Tab,
+            register_calendar_source,
+            register_panel,
+            register_tab,
+        )
+
+        from .views import surveys
+
+        register_tab(
+            Tab(
+                "Surveys", "forums:survey_list", order=45,
+                also_current=(
+                    "forums:survey_detail", "forums:survey_create", "forums:survey_edit", "forums:survey_results",
+                    "forums:quick_poll_create",
+                ),
+            )
+        )  # fmt: skip
+        register_panel(
+            HomePanel("forums/surveys/_home_panel.html", surveys.quick_poll_panel, column="side", order=15)
+        )
+        register_calendar_source(CalendarSource("survey", surveys.calendar_entries, order=30))

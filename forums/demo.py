@@ -235,7 +235,73 @@ def seed(world):
                 services.vote(people[voter], thread.poll, [options[i].pk for i in choices])
         _backdate(thread, start)
     _flag_and_pin(people, communities)
+    seed_surveys(people, communities)
     return world
+
+
+def seed_surveys(people, communities):
+    """A closed anonymous survey with results (and a theme started from it), an open named one,
+    and a quick poll on the Benefits Realisation home. Skipped once the closed survey exists."""
+    from .models import Survey, SurveyQuestion
+    from .services import surveys
+
+    benefits = communities["benefits-realisation"]
+    title = "What should the community focus on next year?"
+    if Survey.objects.filter(community=benefits, title=title).exists():
+        return
+    priya = people["priya"]
+    Kind = SurveyQuestion.Kind
+    now = timezone.now()
+    survey = surveys.create_survey(
+        priya, benefits, title=title, anonymous=True, opens_at=now - datetime.timedelta(days=20),
+        closes_at=now + datetime.timedelta(days=1),
+        introduction="Five minutes of your time sets our priorities for the year. Answers are anonymous.",
+    )  # fmt: skip
+    topics = [
+        "Benefits realisation after go-live",
+        "Writing business cases",
+        "Evaluation methods",
+        "Wellbeing measures",
+    ]
+    surveys.add_question(
+        priya, survey, kind=Kind.RANKING, text="Rank these topics for next year", options=topics
+    )
+    surveys.add_question(priya, survey, kind=Kind.SINGLE, text="Which format helps you most?",
+                         options=["Hot seats", "Face-to-face meet-ups", "Webinars", "Discussions"])  # fmt: skip
+    surveys.add_question(priya, survey, kind=Kind.MULTIPLE, text="Which resources have you used?",
+                         options=["The toolkit", "Templates", "Meeting notes", "Hot seat transcripts"], required=False)  # fmt: skip
+    surveys.add_question(priya, survey, kind=Kind.SCALE, text="How useful is the community to your work?",
+                         options=["Not at all", "Essential"])  # fmt: skip
+    surveys.add_question(
+        priya, survey, kind=Kind.TEXT, text="What one thing would you change?", required=False
+    )
+    surveys.publish_survey(priya, survey)
+    questions = list(survey.questions.all())
+    wishes = ["More regional meet-ups, please.", "", "A template library for benefit profiles.", "",
+              "Shorter newsletters.", "Invite more finance people to hot seats.", "", "Nothing: keep going!"]  # fmt: skip
+    answerers = ["chloe", "maya", "grace", "david", "kate", "olivia", "rosa", "ben"]
+    for i, local in enumerate(answerers):
+        ranking = [0, 1, 2, 3] if i % 3 else [2, 0, 3, 1]
+        surveys.submit_response(people[local], survey, {
+            questions[0].pk: ranking, questions[1].pk: i % 3, questions[2].pk: [0, 1] if i % 2 else [0, 3],
+            questions[3].pk: 3 + i % 3, questions[4].pk: wishes[i],
+        })  # fmt: skip
+    Survey.objects.filter(pk=survey.pk).update(
+        closes_at=now - datetime.timedelta(days=3), invited_at=now - datetime.timedelta(days=19)
+    )
+    survey.refresh_from_db()
+    surveys.start_theme_from_result(priya, survey, questions[0], 0)
+
+    upcoming = surveys.create_survey(
+        priya, benefits, title="Feedback on the practice clinics", anonymous=False,
+        opens_at=now - datetime.timedelta(hours=2), closes_at=now + datetime.timedelta(days=12),
+        introduction="Named, so we can follow up with you about your suggestions.",
+    )  # fmt: skip
+    surveys.add_question(priya, upcoming, kind=Kind.SCALE, text="How useful was the last clinic?")
+    surveys.add_question(priya, upcoming, kind=Kind.TEXT, text="What should we change?", required=False)
+    surveys.publish_survey(priya, upcoming)
+    surveys.create_quick_poll(priya, benefits, question="Where should the spring meet-up be?",
+                              options=["Leeds", "Birmingham", "Bristol", "Online"], days=10)  # fmt: skip
 
 
 def _backdate(thread, start):

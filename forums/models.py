@@ -335,3 +335,16 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor_id}"
+
+
+# Surveys and quick polls live beside the thread polls, in their own module.
+from .models_surveys import (  # noqa: E402, F401
+    QuickPoll,
+    QuickPollVoter,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipant,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyTheme,
+)

@@ -15,3 +15,6 @@ post_created = Signal()
 post_mentioned = Signal()
 # thread, post: the accepted answer; accepted_by: who accepted it.
 answer_accepted = Signal()
+# survey, reminder: a facilitator asked to e-mail the members (reminder=False) or to remind
+# those who have not answered yet (reminder=True). Each happens at most once per survey.
+survey_invitations = Signal()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
+from .views import surveys
 
 app_name = "forums"
 urlpatterns = [
@@ -23,6 +24,25 @@ urlpatterns = [
     path("<slug:slug>/discussions/<int:pk>/moderate/", views.thread_moderate, name="thread_moderate"),
     path("<slug:slug>/discussions/<int:pk>/move/", views.thread_move, name="thread_move"),
     path("<slug:slug>/discussions/<int:pk>/vote/", views.poll_vote, name="poll_vote"),
+    # Surveys and quick polls.
+    path("<slug:slug>/surveys/", surveys.survey_list, name="survey_list"),
+    path("<slug:slug>/surveys/new/", surveys.survey_create, name="survey_create"),
+    path("<slug:slug>/surveys/<int:pk>/", surveys.survey_detail, name="survey_detail"),
+    path("<slug:slug>/surveys/<int:pk>/edit/", surveys.survey_edit, name="survey_edit"),
+    path("<slug:slug>/surveys/<int:pk>/questions/", surveys.question_add, name="survey_question_add"),
+    path(
+        "<slug:slug>/surveys/<int:pk>/questions/<int:question_pk>/remove/",
+        surveys.question_remove,
+        name="survey_question_remove",
+    ),
+    path("<slug:slug>/surveys/<int:pk>/publish/", surveys.survey_publish, name="survey_publish"),
+    path("<slug:slug>/surveys/<int:pk>/invite/", surveys.survey_invite, name="survey_invite"),
+    path("<slug:slug>/surveys/<int:pk>/results/", surveys.survey_results, name="survey_results"),
+    path("<slug:slug>/surveys/<int:pk>/results.csv", surveys.survey_csv, name="survey_csv"),
+    path("<slug:slug>/surveys/<int:pk>/theme/", surveys.survey_theme, name="survey_theme"),
+    path("<slug:slug>/polls/new/", surveys.quick_poll_create, name="quick_poll_create"),
+    path("<slug:slug>/polls/<int:pk>/vote/", surveys.quick_poll_vote, name="quick_poll_vote"),
+    path("<slug:slug>/polls/<int:pk>/close/", surveys.quick_poll_close, name="quick_poll_close"),
     path("<slug:slug>/posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("<slug:slug>/posts/<int:pk>/history/", views.post_history, name="post_history"),
     path("<slug:slug>/posts/<int:pk>/delete/", views.post_delete, name="post_delete"),

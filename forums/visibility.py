@@ -19,8 +19,16 @@ def post_audience(post):
     return audience
 
 
+def survey_audience(survey):
+    """Drafts: facilitators and staff; published surveys: whoever may view the community."""
+    audience = in_community(survey)
+    return audience.narrow(MODERATORS) if survey.published_at is None else audience
+
+
 def register_types():
-    from .models import Post, Thread
+    from .models import Post, QuickPoll, Survey, Thread
 
     register(Thread, thread_audience)
     register(Post, post_audience)
+    register(Survey, survey_audience)
+    register(QuickPoll, in_community)

@@ -38,6 +38,7 @@ class NewslettersConfig(AppConfig):
             receivers_craft,  # noqa: F401 - private messages, path stages, invitations
             receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
+            survey_emails,  # noqa: F401 - survey invitations and the reminder
         )
         from .craft import CHOOSE_DIGEST
 

@@ -174,6 +174,19 @@ class CommunityAccess:
     can_remove_links = can_moderate
     can_schedule_meeting = can_moderate
 
+    # --- surveys and quick polls (duck-typed: communities imports no other app) ----------
+    can_run_surveys = can_moderate
+
+    def can_answer_survey(self, survey):
+        return self.is_member and survey.state == "open"
+
+    def can_see_survey_results(self, survey):
+        """Facilitators follow the answers as they come; members see them once it has closed."""
+        return self.can_run_surveys or (self.can_view and survey.state == "closed")
+
+    def can_vote_quick_poll(self, poll):
+        return self.is_member and poll.is_open
+
     # --- the calendar --------------------------------------------------------------------
     @property
     def can_follow_events(self):

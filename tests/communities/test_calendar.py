@@ -120,17 +120,17 @@ def test_the_month_page_costs_the_same_queries_with_one_or_many_events(
 ):
     client = login(member)
     meeting(community, "One")
-    # session, user, community, membership, meetings, hot seats, themes, reminders asked for,
+    # session, user, community, membership, meetings, hot seats, surveys, themes, reminders asked for,
     # then the layout: unread notifications, the sidebar's communities
-    with django_assert_num_queries(10) as one:
+    with django_assert_num_queries(11) as one:
         page(client, community, "2030-07")
     for day in range(1, 25):
         meeting(community, f"Meeting {day}", starts=datetime.datetime(2030, 7, day, 9, tzinfo=LONDON))
         make_hotseat(community, state="scheduled", opens_at=datetime.datetime(2030, 7, day, 12, tzinfo=UTC),
                      closes_at=datetime.datetime(2030, 7, day + 3, 12, tzinfo=UTC))  # fmt: skip
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page(client, community, "2030-07")
-    assert len(one.captured_queries) == 10
+    assert len(one.captured_queries) == 11
 
 
 # --- feeds ----------------------------------------------------------------------------------
@@ -213,13 +213,13 @@ def test_my_calendar_feed_covers_my_communities_now_and_drops_one_i_leave(
 def test_feeds_cost_the_same_queries_with_one_or_many_events(client, community, django_assert_num_queries):
     url = reverse("communities:calendar_feed", args=[community.slug])
     meeting(community, "One", starts=datetime.datetime(2026, 12, 1, 9, tzinfo=UTC))
-    # community, then one query per calendar source: meetings, hot seats, themes
-    with django_assert_num_queries(4):
+    # community, then one query per calendar source: meetings, hot seats, surveys, themes
+    with django_assert_num_queries(5):
         client.get(url)
     for day in range(2, 28):
         meeting(community, f"M{day}", starts=datetime.datetime(2026, 12, day, 9, tzinfo=UTC))
         make_hotseat(community, state="scheduled")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(events(client.get(url))) == 53
 
 

@@ -94,8 +94,9 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
     client.get(home(community))  # presence is recorded on the first visit of the day
     # session, user, community, viewer's membership, facilitators, counts, activity,
     # tags, discussions panel (2), hot seats panel, this month's theme/article/meeting (3),
-    # the viewer's path progress, the first-week checklist, sidebar communities, unread counts
-    with django_assert_num_queries(18):
+    # the viewer's path progress, the first-week checklist, sidebar communities, unread counts,
+    # quick poll panel
+    with django_assert_num_queries(19):
         client.get(home(community))
 
     for i in range(40):
@@ -103,7 +104,7 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
             community=community, role=Membership.Role.FACILITATOR if i % 10 == 0 else "peripheral"
         )
         activity.record(community, facilitator, "member.joined", f"Someone {i} joined")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(home(community))
 
 

@@ -31,6 +31,7 @@ def test_a_facilitator_nudges_a_newcomer_who_answers_and_posts(page, browser, li
     # The facilitator opens the queue and writes from the template.
     sign_in(page, facilitator.email)
     page.goto("/communities/benefits/")
+    page.get_by_text("Manage", exact=True).click()  # facilitators' pages sit in the "Manage" menu
     page.get_by_role("link", name="Nudges", exact=True).click()
     page.get_by_text("Nadia Brooks joined").wait_for()
     page.get_by_role("link", name="Write to Nadia Brooks").click()
