@@ -8,6 +8,7 @@ CommunityError with a message fit to show the user when the change is refused.
 import datetime
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -50,6 +51,11 @@ def _clean_name(name):
 
 
 def _new_version(user, document, upload, filetype, note, number):
+    if filetype in (filetypes.PNG, filetypes.JPEG):
+        try:
+            upload = ContentFile(filetypes.reencode_image(upload, filetype), name=upload.name)
+        except filetypes.UploadRefused as error:
+            raise CommunityError(str(error)) from error
     version = DocumentVersion(
         document=document,
         number=number,
