@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import activity, invitations, messaging, nudges
+from . import invitations, messaging, nudges
 from .models import Activity, Conversation, Invitation, Membership, Nudge
 from .path import Stage
 
@@ -65,14 +65,6 @@ def seed(world):
     if contributors:
         regular = contributors[0]
         Membership.objects.filter(pk=regular.pk).update(stage=Stage.REGULAR)
-    if len(contributors) > 1:
-        # One contributor with five recent replies: "ready for the next step" on Priya's home page.
-        ready = contributors[1]
-        thread = Activity.objects.filter(community=community, verb="thread.created").first()
-        for _ in range(5):
-            activity.record(
-                community, ready.user, "post.created", f"{ready.user.name} replied", url=thread.url if thread else ""
-            )  # fmt: skip
 
     # --- newcomers for the nudge queue --------------------------------------------------------------
     newcomers = []

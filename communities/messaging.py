@@ -265,3 +265,15 @@ def resolve_report(staff_user, report):
     MessageReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=staff_user
     )
+
+
+def reply_by_email(user, conversation_id, text):
+    """A reply that arrived by e-mail (the inbound spine's "conversation" reply handler).
+
+    The signed address names the conversation and the member; the same rules as the web apply
+    (a current participant, blocks, link limits). Returns the Message, or raises MessagingError.
+    """
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None or not user.is_active:
+        raise MessagingError("This conversation no longer exists.")
+    return send_message(user, conversation, text, via="email")

@@ -5,6 +5,7 @@
 SITE_URL; bulk mail carries RFC 8058 one-click unsubscribe headers.
 """
 
+import re
 from email.utils import make_msgid
 
 import css_inline
@@ -32,6 +33,20 @@ def header_text(value: str) -> str:
     return " ".join(str(value).split())
 
 
+_SITE_PATH = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')
+_MARKDOWN_PATH = re.compile(r"\]\((/[^)\s]*)\)")
+
+
+def absolute_links(html: str) -> str:
+    """Links written as site paths ("/communities/x/") point at SITE_URL in a message."""
+    return _SITE_PATH.sub(lambda m: f'{m.group(1)}="{settings.SITE_URL}{m.group(2)}"', html)
+
+
+def absolute_markdown_links(text: str) -> str:
+    """The same for the text part, where links are Markdown: [title](/communities/x/)."""
+    return _MARKDOWN_PATH.sub(lambda m: f"]({settings.SITE_URL}{m.group(1)})", text)
+
+
 def build_email(
     name: str,
     context: dict,
@@ -55,7 +70,7 @@ def build_email(
     # subject is one line, so a name with a line break cannot add a header.
     subject = " ".join(render_plain_text(f"emails/{name}.subject.txt", context).split())
     text = render_plain_text(f"emails/{name}.txt", context)
-    html = _inliner.inline(render_to_string(f"emails/{name}.html", context))
+    html = absolute_links(_inliner.inline(render_to_string(f"emails/{name}.html", context)))
 
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     headers = {"Message-ID": make_msgid(domain=domain)}

@@ -1,4 +1,5 @@
-"""Demo: a newcomer's first question waiting over a day for a reply, for the nudge queue.
+"""Demo: a newcomer's first question waiting over a day for a reply, for the nudge queue, and a
+contributor (David) with five recent replies, ready for the next step on the path.
 
 Runs after communities.demo_craft (which creates the newcomer) and rebuilds the queue. Safe to
 run twice.
@@ -15,6 +16,13 @@ from . import services
 from .models import Thread
 
 TITLE = "How do you get finance to sign off a benefits profile?"
+REPLIES = [
+    "We had the same debate last year: the answer for us was a one-page profile per benefit.",
+    "Agree with the above. Baseline first, even a rough one, then refine once the data settles.",
+    "One thing that helped us: naming a benefit owner in the business area, not in the project.",
+    "We review these quarterly in the portfolio board; it keeps the benefits alive after go-live.",
+    "Happy to share our template if useful: it has the measures, owner and review dates on one page.",
+]
 
 
 def seed(world):
@@ -30,5 +38,10 @@ def seed(world):
     created = timezone.now() - datetime.timedelta(hours=30)
     Thread.objects.filter(pk=thread.pk).update(created_at=created, last_post_at=created)
     Activity.objects.filter(target_type="forums.thread", target_id=thread.pk).update(created_at=created)
+    david = world.get("people", {}).get("david")
+    if david is not None:
+        answered = Thread.objects.filter(community=community, reply_count__gt=0).exclude(pk=thread.pk)
+        for older, text in zip(list(answered.order_by("created_at")[:5]) * 5, REPLIES, strict=False):
+            services.post_reply(david, older, text)
     nudges.build_queue(community)
     return world

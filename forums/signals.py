@@ -15,6 +15,8 @@ post_created = Signal()
 post_mentioned = Signal()
 # thread, post: the accepted answer; accepted_by: who accepted it.
 answer_accepted = Signal()
+# user, thread, number: the member's read marker moved forward to post `number` (they read it).
+thread_read = Signal()
 # survey, reminder: a facilitator asked to e-mail the members (reminder=False) or to remind
 # those who have not answered yet (reminder=True). Each happens at most once per survey.
 survey_invitations = Signal()

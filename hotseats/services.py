@@ -271,6 +271,8 @@ def close_early(actor, hotseat):
         raise HotSeatError("This hot seat is still a draft; there is nothing to close.")
     if hotseat.status == Status.CLOSED:
         raise HotSeatError("This hot seat has already closed.")
+    if hotseat.state != Status.OPEN:
+        raise HotSeatError("This hot seat has not opened yet; edit its times instead of closing it.")
     now = timezone.now()
     if hotseat.closes_at > now:
         hotseat.closes_at = now
@@ -282,12 +284,37 @@ def close_early(actor, hotseat):
 
 
 @transaction.atomic
+def resend_invitation(actor, hotseat):
+    """Send the expert's invitation again (they lost it, or it went to spam).
+
+    Releases the once-only claim on the invitation e-mail and announces it again; refused once
+    the expert has an account linked (then they simply sign in).
+    """
+    _require_runner(actor, hotseat.community)
+    hotseat = _lock(hotseat)
+    if hotseat.status == Status.DRAFT:
+        raise HotSeatError("Schedule the hot seat first: the invitation goes out when it is scheduled.")
+    if hotseat.expert_id:
+        raise HotSeatError(
+            f"{hotseat.expert_display_name} already has an account: they only need to sign in."
+        )
+    if hotseat.state == Status.CLOSED:
+        raise HotSeatError("This hot seat has closed.")
+    HotSeat.objects.filter(pk=hotseat.pk).update(invite_sent_at=None)
+    signals.expert_invited.send(sender=HotSeat, hotseat=hotseat)
+    return hotseat
+
+
 def extend(actor, hotseat, closes_at):
     """Move the closing time later (while the hot seat has not closed)."""
     _require_runner(actor, hotseat.community)
     hotseat = _lock(hotseat)
     if hotseat.state == Status.CLOSED:
         raise HotSeatError("This hot seat has closed and cannot be extended.")
+    if hotseat.state != Status.OPEN:
+        raise HotSeatError(
+            "Only an open hot seat can be extended; change a scheduled one's times with “Edit details”."
+        )
     if closes_at <= hotseat.closes_at:
         raise HotSeatError(
             f"The new closing time must be later than the current one ({_when(hotseat.closes_at)})."

@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:slug>/hotseats/<int:pk>/open/", views.hotseat_open, name="open"),
     path("<slug:slug>/hotseats/<int:pk>/close/", views.hotseat_close, name="close"),
     path("<slug:slug>/hotseats/<int:pk>/extend/", views.hotseat_extend, name="extend"),
+    path(
+        "<slug:slug>/hotseats/<int:pk>/resend-invitation/",
+        views.hotseat_resend_invitation,
+        name="resend_invitation",
+    ),
     path("<slug:slug>/hotseats/<int:pk>/transcript/", views.transcript, name="transcript"),
     path("<slug:slug>/hotseats/<int:pk>/hotseat.ics", views.hotseat_ics, name="ics"),
     path("<slug:slug>/hotseats/<int:pk>/invitation/<str:token>/", views.invitation, name="invitation"),

@@ -170,6 +170,14 @@ def hotseat_close(request, slug, pk):
 
 
 @login_required
+@require_POST
+def hotseat_resend_invitation(request, slug, pk):
+    return _state_change(
+        request, slug, pk, services.resend_invitation, "The invitation is on its way to the expert again."
+    )
+
+
+@login_required
 def hotseat_extend(request, slug, pk):
     hotseat, access = get_hotseat_for(request.user, slug, pk)
     if not access.can_run_hotseat:

@@ -16,7 +16,7 @@ def seed(world):
         return world
     now = timezone.now()
     last_month = now - datetime.timedelta(days=30)
-    subject, body = draft_for(community, now=last_month)
+    subject, body = draft_for(community, now=last_month, author=facilitator)
     sent = Issue.objects.create(
         community=community,
         author=facilitator,
@@ -44,6 +44,6 @@ def seed(world):
     ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     Issue.objects.filter(pk=sent.pk).update(recipient_count=len(rows))
-    subject, body = draft_for(community, now=now)
+    subject, body = draft_for(community, now=now, author=facilitator)
     Issue.objects.create(community=community, author=facilitator, subject=subject, body=body)
     return world

@@ -1,7 +1,6 @@
 """The monthly newsletter: drafting, scheduling, fan-out and the numbers facilitators see."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,8 +9,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Activity, Community, Membership, Theme
-from cop_platform.emails import absolute_url
+from communities.models import Activity, Article, Community, Document, Job, Link, Meeting, Membership, Theme
 from forums.models import Thread
 from hotseats.models import HotSeat
 
@@ -37,6 +35,17 @@ class IssueError(Exception):
 
 
 # --- the pre-filled draft ----------------------------------------------------------------------
+# The draft reads like a note a facilitator wrote: short paragraphs and lists of titles, each
+# thing once, links as site paths (easy to edit; made absolute when the e-mail is built), and
+# the facilitator's name at the end. Each section reads its own app's models: no log lines.
+
+
+def _md(text):
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+def _plural(n, one, many):
+    return f"{n} {one if n == 1 else many}"
 
 
 def top_discussions(community, since, now):
@@ -46,58 +55,115 @@ def top_discussions(community, since, now):
         .filter(reply_count__gt=0)
         .order_by("-reply_count", "-last_post_at")[:5]
     )
-    items = []
+    lines = []
     for thread in threads:
         thread.community = community
-        replies = f"{thread.reply_count} repl{'y' if thread.reply_count == 1 else 'ies'}"
-        items.append((f"{thread.title} ({replies})", thread.get_absolute_url()))
-    return items
+        answered = ", answered" if thread.accepted_post_id else ""
+        replies = _plural(thread.reply_count, "reply", "replies")
+        lines.append(f"- [{_md(thread.title)}]({thread.get_absolute_url()}) ({replies}{answered})")
+    if not lines:
+        return []
+    return ["## Conversations worth reading", "", *lines, ""]
 
 
-def hot_seat_transcripts(community, since, now):
-    """Hot seats that closed this month, linked to their transcripts (one query)."""
-    closed = HotSeat.objects.filter(community=community).past(now).filter(closes_at__gte=since)
-    return [
-        (
-            f"Transcript: {h.title}, with {h.expert_display_name}",
-            reverse("hotseats:transcript", args=[community.slug, h.pk]),
+def hot_seats(community, since, now):
+    """Transcripts of hot seats that closed this month, then the next ones (two queries)."""
+    lines = []
+    closed = (
+        HotSeat.objects.filter(community=community)
+        .past(now)
+        .filter(closes_at__gte=since)
+        .select_related("expert")
+    )
+    for h in closed.order_by("-closes_at")[:3]:
+        url = reverse("hotseats:transcript", args=[community.slug, h.pk])
+        lines.append(
+            f"- {h.expert_display_name} answered your questions on [{_md(h.title)}]({url}): the transcript is up."
         )
-        for h in closed.select_related("expert").order_by("-closes_at")[:5]
-    ]
+    coming = HotSeat.objects.filter(community=community).current_or_upcoming(now).select_related("expert")
+    for h in coming[:2]:
+        h.community = community
+        when = "open now" if h.opens_at <= now else f"opens {timezone.localtime(h.opens_at):%A %-d %B}"
+        lines.append(
+            f"- [{_md(h.title)}]({h.get_absolute_url()}) with {h.expert_display_name}, {when}: bring your questions."
+        )
+    return ["## Hot seats", "", *lines, ""] if lines else []
 
 
-# Each section is filled either by a function (community, since, now) -> [(text, url)] that
-# reads an app's own models, or by activity-log verbs.
-DRAFT_SECTIONS = [
-    ("Top discussions", top_discussions),
-    ("Questions answered", ["answer.accepted"]),
-    ("Hot seat transcripts", hot_seat_transcripts),
-    ("Hot seats", ["hotseat.scheduled", "hotseat.opened"]),
-    ("Article of the month", ["article.featured"]),
-    ("New in the repertoire", ["document.uploaded", "document.versioned", "link.added"]),
-    ("Meetings", ["meeting.scheduled", "meeting.notes"]),
-    ("Jobs", ["job.posted"]),
-]
+def article_of_the_month(community, since, now):
+    """This month's article only; last month's belongs to last month's issue (one query)."""
+    article = Article.objects.filter(community=community, month=now.date().replace(day=1)).first()
+    if article is None:
+        return []
+    link = article.url or reverse("communities:articles", args=[community.slug])
+    lines = ["## Article of the month", "", f"[{_md(article.title)}]({link})"]
+    summary = (article.introduction or "").strip()
+    if summary:
+        lines += ["", summary.split("\n\n", 1)[0]]
+    return [*lines, ""]
 
 
-def _md_escape(text):
-    return text.replace("[", "\\[").replace("]", "\\]")
+def new_in_library(community, since, now):
+    """Documents and links added this month, by title; new versions are not news (two queries)."""
+    documents = Document.objects.filter(community=community, created_at__gte=since, created_at__lte=now)
+    links = Link.objects.filter(community=community, created_at__gte=since, created_at__lte=now)
+    documents = list(documents.order_by("-created_at")[:6])
+    for d in documents:
+        d.community = community
+    lines = [f"- [{_md(d.title)}]({d.get_absolute_url()})" for d in documents]
+    lines += [f"- [{_md(link.title)}]({link.url})" for link in links.order_by("-created_at")[:4]]
+    if not lines:
+        return []
+    return ["## New in the library", "", "Shared by members this month, ready to reuse:", "", *lines, ""]
 
 
-def draft_for(community, now=None):
-    """(subject, Markdown body) pre-filled from the last month of the community: five queries.
+def meetings(community, since, now):
+    """Each meeting once: the next ones with their date, past ones whose notes are up (one query)."""
+    rows = (
+        Meeting.objects.filter(community=community)
+        .filter(
+            Q(ends_at__gte=now, starts_at__lte=now + datetime.timedelta(days=35))
+            | Q(notes_posted_at__gte=since)
+        )
+        .order_by("starts_at")[:20]
+    )
+    lines, titles = [], set()
+    for m in rows:
+        if m.title in titles:  # a series (a weekly clinic) is mentioned once, at its next date
+            continue
+        titles.add(m.title)
+        m.community = community
+        if m.ends_at >= now:
+            lines.append(
+                f"- [{_md(m.title)}]({m.get_absolute_url()}), {timezone.localtime(m.starts_at):%A %-d %B at %H:%M}"
+            )
+        else:
+            lines.append(f"- [{_md(m.title)}]({m.get_absolute_url()}): the notes are up")
+    return ["## Meetings", "", *lines[:5], ""] if lines else []
 
-    The activity log gives what happened, the current theme what the community focuses on,
-    and memberships who is new. The facilitator edits the result before anything is sent.
+
+def jobs(community, since, now):
+    rows = Job.objects.filter(community=community, created_at__gte=since).open(now.date())[:5]
+    lines = []
+    for job in rows:
+        job.community = community
+        lines.append(
+            f"- [{_md(job.title)}]({job.get_absolute_url()}), {job.organisation} (closes {job.closing_on:%-d %B})"
+        )
+    return ["## Jobs", "", *lines, ""] if lines else []
+
+
+DRAFT_SECTIONS = [top_discussions, hot_seats, article_of_the_month, new_in_library, meetings, jobs]
+
+
+def draft_for(community, now=None, author=None):
+    """(subject, Markdown body) pre-filled from the last month of the community.
+
+    About ten queries, each section reading its own app's models. `author` signs it (the
+    facilitator composing it). The facilitator edits the result before anything is sent.
     """
     now = now or timezone.now()
     since = now - datetime.timedelta(days=30)
-    rows = list(
-        Activity.objects.current()
-        .filter(community=community, created_at__gte=since, created_at__lte=now)
-        .order_by("-created_at", "-pk")
-        .values_list("verb", "summary", "url")[:500]
-    )
     theme = Theme.objects.current(now.date()).filter(community=community).order_by("-starts_on").first()
     newcomers = list(
         Membership.objects.active()
@@ -105,49 +171,66 @@ def draft_for(community, now=None):
         .select_related("user")
         .order_by("joined_at")[:40]
     )
-    by_verb = defaultdict(list)
-    for verb, summary, url in rows:
-        by_verb[verb].append((summary, url))
-
-    month = f"{now:%B %Y}"
-    lines = ["Hello everyone,", "", f"Here is what happened in {community.name} this month.", ""]
+    replies = (
+        Activity.objects.current()
+        .filter(community=community, verb="post.created", created_at__gte=since, created_at__lte=now)
+        .count()
+    )
+    month = f"{timezone.localtime(now):%B}"
+    opening = f"Here is {month} in {community.name}"
+    if replies or newcomers:
+        bits = []
+        if replies:
+            bits.append(f"{_plural(replies, 'reply', 'replies')} in the discussions")
+        if newcomers:
+            bits.append(_plural(len(newcomers), "new member", "new members"))
+        opening += ": " + " and ".join(bits)
+    lines = ["Hello everyone,", "", opening + ". Thank you to everyone who asked, answered and shared.", ""]
     if theme is not None:
         theme.community = community
         lines += [f"## This month's theme: {theme.title}", ""]
         if theme.description:
-            lines += [theme.description.strip(), ""]
-        lines += [f"[Read and join in on the theme page]({absolute_url(theme_url(theme))})", ""]
-    for title, source in DRAFT_SECTIONS:
-        if callable(source):
-            items = source(community, since, now)
-        else:
-            items = [item for verb in source for item in by_verb.get(verb, [])][:8]
-        if not items:
-            continue
-        lines += [f"## {title}", ""]
-        for summary, url in items:
-            lines.append(f"- [{_md_escape(summary)}]({absolute_url(url)})" if url else f"- {summary}")
-        lines.append("")
-    replies = len(by_verb.get("post.created", []))
-    if replies:
-        lines += [f"Members wrote {replies} replies in the discussions this month. Thank you all!", ""]
-    if newcomers:
-        names = ", ".join(m.user.name for m in newcomers)
+            lines += [theme.description.strip().split("\n\n", 1)[0], ""]
         lines += [
-            "## Welcome to our new members",
+            f"Everything on the theme, and how to join in, is on [the theme page]({theme_url(theme)}).",
             "",
-            f"A warm welcome to {names}. Do say hello and tell us what you are working on!",
+        ]
+    for section in DRAFT_SECTIONS:
+        lines += section(community, since, now)
+    if newcomers:
+        names = [m.user.name for m in newcomers]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        lines += [
+            "## Welcome",
+            "",
+            f"A warm welcome to {listed}. Do say hello in the discussions and tell us what you are working on.",
             "",
         ]
     lines += ["See you in the community,", ""]
-    return f"{community.name}: {month}", "\n".join(lines)
+    if author is not None:
+        lines += [author.name, f"Facilitator, {community.name}", ""]
+    return f"{community.name}: {timezone.localtime(now):%B %Y}", "\n".join(lines)
 
 
 # --- writes -------------------------------------------------------------------------------------
 
 
 def create_issue(author, community, *, subject, body):
-    return Issue.objects.create(community=community, author=author, subject=subject, body=body)
+    """Save a new draft; pressing "Save" twice (or a resubmitted form) gives back the same draft.
+
+    The community row is locked while we look for a draft of the same name, so two requests
+    racing each other cannot both create one.
+    """
+    with transaction.atomic():
+        Community.objects.select_for_update().filter(pk=community.pk).first()
+        existing = Issue.objects.filter(
+            community=community, subject=subject, status=Issue.Status.DRAFT
+        ).first()
+        if existing is not None:
+            if existing.body != body:
+                update_issue(existing, subject=subject, body=body)
+            return existing
+        return Issue.objects.create(community=community, author=author, subject=subject, body=body)
 
 
 def update_issue(issue, *, subject, body):

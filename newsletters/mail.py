@@ -4,7 +4,7 @@ import functools
 
 from django.urls import reverse
 
-from cop_platform.emails import absolute_url, build_email
+from cop_platform.emails import absolute_markdown_links, absolute_url, build_email
 
 from .tokens import make_token
 
@@ -62,6 +62,8 @@ def newsletter_email(issue, recipient, *, test=False):
         "newsletter",
         {
             "issue": issue,
+            # The draft links to site paths (easier to edit); the message needs full addresses.
+            "body_text": absolute_markdown_links(issue.body),
             "community": community,
             "test": test,
             "archive_url": absolute_url(issue_path(issue)),

@@ -6,11 +6,13 @@ may see the thread is the policy's answer (readers_of), checked in every batch.
 """
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from forums import signals
 from forums.models import CommunityWatch, Post, Thread, ThreadWatch
 
 from . import notifying
+from .models import Notification
 from .notifying import Topic
 
 
@@ -110,3 +112,18 @@ def tell_newly_mentioned(sender, post, mentioned=(), **kwargs):
 @receiver(signals.answer_accepted)
 def tell_answerer(sender, thread, post, accepted_by, **kwargs):
     notifying.tell(POST.name, post, actor=accepted_by, accepted=True)
+
+
+# --- reading a thread clears its notifications ----------------------------------------------
+
+
+@receiver(signals.thread_read)
+def clear_notifications_of_read_thread(sender, user, thread, number, **kwargs):
+    """The member read new posts of `thread`: its unread notifications are read too (one UPDATE).
+
+    Notification links are the thread's address or a post's address within it, so they all
+    start with the thread's path (its trailing slash keeps thread 5 from matching thread 51).
+    """
+    Notification.objects.filter(
+        recipient=user, read_at__isnull=True, url__startswith=thread.get_absolute_url()
+    ).update(read_at=timezone.now())

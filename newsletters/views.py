@@ -18,6 +18,7 @@ from cop_platform.params import get_int
 from . import issues, mail
 from .forms import IssueForm, PreferenceForm, ScheduleForm
 from .models import Issue, Notification
+from .notification_groups import group_notifications
 from .preferences import describe, member_communities, preferences_for, save_preference
 from .preferences import unsubscribe as unsubscribe_list
 from .tokens import BadToken, read_token
@@ -25,9 +26,13 @@ from .tokens import BadToken, read_token
 
 @login_required
 def notification_list(request):
-    notices = Notification.objects.filter(recipient=request.user)
-    page = Paginator(notices, 30).get_page(get_int(request.GET, "page", 1, minimum=1))
-    return render(request, "newsletters/notifications.html", {"page": page})
+    notices = Notification.objects.filter(recipient=request.user).select_related("community")
+    page = Paginator(notices, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
+    return render(
+        request,
+        "newsletters/notifications.html",
+        {"page": page, "sections": group_notifications(page.object_list)},
+    )
 
 
 @login_required
@@ -166,7 +171,7 @@ def issue_new(request, slug):
             )
             return redirect("newsletters:issue", slug=slug, pk=issue.pk)
     else:
-        subject, body = issues.draft_for(community)
+        subject, body = issues.draft_for(community, author=request.user)
         form = IssueForm(initial={"subject": subject, "body": body})
     return render(
         request,

@@ -19,10 +19,47 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["display_name"])
 
 
+REGIONS = ["Europe", "America", "Africa", "Asia", "Australia", "Pacific", "Atlantic", "Indian", "Antarctica"]
+
+
+def grouped_timezones():
+    """Zones by region ("Europe" → "London"), cities only: no "Etc/GMT+5" or legacy aliases.
+
+    About 480 cities in nine groups instead of ~600 raw names; UTC stays at the top.
+    """
+    groups = {region: [] for region in REGIONS}
+    for name, _label in TIMEZONE_CHOICES:
+        region, _, city = name.partition("/")
+        if region in groups and city:
+            groups[region].append((name, city.replace("_", " ").replace("/", ", ")))
+    return [
+        ("UTC", "UTC (no daylight saving)"),
+        *[(region, sorted(zones, key=lambda z: z[1])) for region, zones in groups.items()],
+    ]
+
+
 class ProfileForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        label="Time zone", choices=TIMEZONE_CHOICES, help_text="Times on the site are shown in this zone."
+        label="Time zone",
+        choices=grouped_timezones,
+        help_text="Times on the site are shown in this zone. Pick the city nearest you; type to search.",
+        widget=forms.Select(attrs={"data-searchable": "Search time zones"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An old account may hold a zone that is not in the city list (e.g. "GB"): keep it valid.
+        current = self.initial.get("timezone") or getattr(self.instance, "timezone", "")
+        known = {
+            name
+            for group in self.fields["timezone"].choices
+            for name in ([group[0]] if isinstance(group[1], str) else [z for z, _ in group[1]])
+        }
+        if current and current not in known and current in dict(TIMEZONE_CHOICES):
+            self.fields["timezone"].choices = [
+                (current, current.replace("_", " ")),
+                *self.fields["timezone"].choices,
+            ]
 
     class Meta:
         model = User

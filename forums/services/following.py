@@ -5,6 +5,7 @@ Who is told of what is newsletters' job (receivers_forums.py), through communiti
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from .. import signals
 from ..models import (
     CommunityWatch,
     Post,
@@ -39,8 +40,12 @@ def mark_read(user, thread, number, current=None):
         try:
             with transaction.atomic():
                 ReadState.objects.create(thread=thread, user=user, last_read=number)
+                updated = 1
         except IntegrityError:
             pass
+    if updated:
+        # Only when something new was read: the notifications about it are cleared (newsletters).
+        signals.thread_read.send(sender=Thread, user=user, thread=thread, number=number)
 
 
 def recognition_for(person, viewer):

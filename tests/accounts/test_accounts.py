@@ -95,3 +95,14 @@ def test_profile_lists_only_communities_the_viewer_may_see(client, member, commu
     page = text(client.get(reverse("profile", args=[member.pk])))
     assert "Benefits Realisation" in page
     assert "Assurance Reviewers" not in page
+
+
+def test_the_time_zone_picker_groups_cities_by_region(login, member):
+    page = login(member).get(reverse("accounts:edit_profile")).content.decode()
+
+    select = page.split('name="timezone"')[1].split("</select>")[0]
+    assert '<optgroup label="Europe">' in select and '<optgroup label="America">' in select
+    assert '<option value="Europe/London" selected>London</option>' in select
+    assert "Etc/GMT" not in select
+    assert select.count("<option") < 500  # cities only, down from ~600 raw names
+    assert 'data-searchable="Search time zones"' in page

@@ -177,3 +177,25 @@ def test_empty_welcome_message_is_refused(login, facilitator, community):
 
 def test_members_cannot_edit_settings(login, member, community):
     assert login(member).get(reverse("communities:edit", args=[community.slug])).status_code == 404
+
+
+def test_a_proposer_finds_their_waiting_proposal_in_the_sidebar_on_every_page(login, outsider, on_commit):
+    client = login(outsider)
+    with on_commit:
+        client.post(reverse("communities:propose"), PROPOSAL)
+
+    page = text(client.get(reverse("communities:directory")))
+
+    sidebar = page.split('aria-label="Your communities"')[1].split("</aside>")[0]
+    assert "Your proposals" in sidebar and "Portfolio Management" in sidebar and "awaiting review" in sidebar
+
+
+def test_the_review_page_shows_the_full_proposal_and_links_to_it(login, outsider, staff, on_commit):
+    with on_commit:
+        login(outsider).post(reverse("communities:propose"), PROPOSAL)
+
+    page = text(login(staff).get(reverse("communities:review")))
+
+    assert "Read the full proposal" in page and "<strong>compare</strong> prioritisation methods" in page
+    assert reverse("communities:home", args=["portfolio-management"]) in page
+    assert "prioritisation" in page  # its tags

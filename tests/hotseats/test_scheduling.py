@@ -224,3 +224,51 @@ def test_facilitator_edits_details_and_a_new_expert_address_gets_an_invitation(
         None,
     )
     assert [m.to for m in mail.outbox] == [["new.person@example.org"]]
+
+
+def test_controls_follow_the_state_a_scheduled_hot_seat_cannot_be_extended_or_closed(
+    login, facilitator, community
+):
+    hotseat = make_hotseat(community, None, state="scheduled")
+    client = login(facilitator)
+
+    page = text(client.get(hotseat.get_absolute_url()))
+    assert "Open now" in page and "Extend" not in page and "Close now" not in page
+
+    response = client.post(reverse("hotseats:close", args=[community.slug, hotseat.pk]), follow=True)
+    assert "has not opened yet" in text(response)
+    hotseat.refresh_from_db()
+    assert hotseat.state == "scheduled"
+
+
+def test_facilitator_copies_or_resends_the_invitation_of_an_expert_without_an_account(
+    login, facilitator, community, on_commit
+):
+    from django.core import mail
+
+    hotseat = make_hotseat(community, None, state="scheduled", invite_sent_at=timezone.now())
+    client = login(facilitator)
+
+    page = text(client.get(hotseat.get_absolute_url()))
+    assert f"/hotseats/{hotseat.pk}/invitation/{hotseat.invite_token}/" in page
+    assert "Resend the invitation" in page
+
+    with on_commit:
+        response = client.post(
+            reverse("hotseats:resend_invitation", args=[community.slug, hotseat.pk]), follow=True
+        )
+    assert "on its way to the expert again" in text(response)
+    invitations = [m for m in mail.outbox if m.to == ["new.expert@example.org"]]
+    assert len(invitations) == 1
+
+
+def test_the_invitation_prefills_the_experts_address_at_sign_up(client, community):
+    hotseat = make_hotseat(community, None, state="scheduled")
+    invitation = reverse("hotseats:invitation", args=[community.slug, hotseat.pk, hotseat.invite_token])
+
+    page = text(client.get(invitation))
+    signup = "/accounts/signup/?next=" + page.split('href="/accounts/signup/?next=')[1].split('"')[0]
+
+    assert "email=new.expert%40example.org" in signup
+    form = text(client.get(signup))
+    assert 'name="email" value="new.expert@example.org"' in form

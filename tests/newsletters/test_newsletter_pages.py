@@ -38,7 +38,8 @@ def closed_issue(facilitator, closed_community):
     return issue
 
 
-def test_the_draft_is_prefilled_from_the_month(login, facilitator, core_member, community):
+def test_the_draft_reads_like_a_note_from_the_facilitator(login, facilitator, core_member, community):
+    from communities.models import Article, Document, Meeting
     from forums import services as forum_services
     from tests.forums.helpers import age
     from tests.hotseats.conftest import make_hotseat
@@ -51,8 +52,33 @@ def test_the_draft_is_prefilled_from_the_month(login, facilitator, core_member, 
     forum_services.post_reply(facilitator, lively, "Like this.")
     forum_services.post_reply(facilitator, lively, "And like that.")
     hotseat = make_hotseat(community, state="closed", title="Benefits after go-live", expert_name="Nadia New")
-    record(community, core_member, "document.uploaded", "Benefits toolkit", url="/d/1/")
-    record(community, core_member, "article.featured", "Why projects fail", url="https://example.org/a")
+    document = Document.objects.create(community=community, title="Benefits toolkit", uploaded_by=core_member)
+    record(community, core_member, "document.versioned", "Cora uploaded version 2 of “Old file”", url="/d/9/")
+    now = timezone.now()
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    Article.objects.create(
+        community=community,
+        month=this_month,
+        title="Why projects fail",
+        url="https://example.org/a",
+        introduction="Read it.",
+    )
+    Article.objects.create(
+        community=community,
+        month=last_month,
+        title="Stale article",
+        url="https://example.org/b",
+        introduction="Old.",
+    )
+    for week in range(3):  # a weekly clinic is one line, at its next date
+        start = now + datetime.timedelta(days=2 + 7 * week)
+        Meeting.objects.create(
+            community=community,
+            title="Practice clinic",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+        )
     today = timezone.localdate()
     Theme.objects.create(
         community=community,
@@ -66,17 +92,49 @@ def test_the_draft_is_prefilled_from_the_month(login, facilitator, core_member, 
     assert f"Benefits Realisation: {today:%B %Y}" in page
     for line in [
         "## This month's theme: Benefits maps",
-        "## Top discussions",
-        f"- [How do you measure benefits? (2 replies)](http://testserver{lively.get_absolute_url()})",
-        "## Hot seat transcripts",
-        f"- [Transcript: Benefits after go-live, with Nadia New](http://testserver/communities/benefits/hotseats/{hotseat.pk}/transcript/)",
+        "## Conversations worth reading",
+        f"- [How do you measure benefits?]({lively.get_absolute_url()}) (2 replies)",
+        "## Hot seats",
+        f"Nadia New answered your questions on [Benefits after go-live](/communities/benefits/hotseats/{hotseat.pk}/transcript/)",
         "## Article of the month",
-        "## New in the repertoire",
-        "## Welcome to our new members",
+        "[Why projects fail](https://example.org/a)",
+        "## New in the library",
+        f"- [Benefits toolkit]({document.get_absolute_url()})",
+        "## Welcome",
         "Cora Core",
+        "See you in the community,\n\nFiona Facilitator\nFacilitator, Benefits Realisation",
     ]:
         assert line in page
-    assert quiet.title not in page.split("## Top discussions")[1].split("##")[0]  # no replies yet
+    body = page.split("<textarea")[1].split("</textarea>")[0]
+    assert quiet.title not in body  # no replies yet
+    assert "version 2" not in body and "Stale article" not in body  # no log lines, no old article
+    assert body.count("Practice clinic") == 1
+    assert "http://testserver" not in body  # site paths, made absolute when the e-mail is built
+
+
+def test_pressing_save_twice_keeps_one_draft(login, facilitator, community):
+    client = login(facilitator)
+    data = {"subject": "December in Benefits", "body": "Hello everyone"}
+    first = client.post(reverse("newsletters:issue_new", args=[community.slug]), data)
+    second = client.post(reverse("newsletters:issue_new", args=[community.slug]), data)
+
+    assert Issue.objects.filter(community=community).count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_site_paths_in_the_draft_become_full_addresses_in_the_email(facilitator, member, community):
+    from newsletters.mail import newsletter_email
+
+    issue = Issue.objects.create(
+        community=community,
+        author=facilitator,
+        subject="News",
+        body="Read [this](/communities/benefits/discussions/1/).",
+    )
+    message = newsletter_email(issue, member)
+
+    assert "[this](http://testserver/communities/benefits/discussions/1/)" in message.body
+    assert 'href="http://testserver/communities/benefits/discussions/1/"' in message.alternatives[0][0]
 
 
 def test_facilitator_saves_a_draft_that_members_cannot_see(login, facilitator, member, community):
