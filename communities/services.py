@@ -7,6 +7,8 @@ message fit to show the user when the change is refused.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cop_platform import audit
+
 from . import activity, signals
 from .models import Community, Membership
 from .policy import access_for, can_review_proposals
@@ -114,6 +116,10 @@ def join_community(user, community):
     access = access_for(user, community, membership)
     if access.is_member:
         raise CommunityError(f"You are already a member of {community.name}.")
+    if access.is_banned:
+        raise CommunityError(
+            f"You were banned from {community.name}, so you cannot join it. Reason: {membership.sanction_reason}"
+        )
     if not access.can_join:
         if not community.is_open:
             raise CommunityError(f"{community.name} is closed: please ask to join instead.")
@@ -139,6 +145,11 @@ def request_membership(user, community, message=""):
         raise CommunityError(f"You are already a member of {community.name}.")
     if access.is_pending:
         raise CommunityError("You have already asked to join; a facilitator will reply soon.")
+    if access.is_banned:
+        raise CommunityError(
+            f"You were banned from {community.name}, so you cannot ask to join it. "
+            f"Reason: {membership.sanction_reason}"
+        )
     if not access.can_request:
         if community.is_open:
             raise CommunityError(f"{community.name} is open: you can join straight away.")
@@ -234,8 +245,13 @@ def change_role(actor, membership, role):
         )
     if membership.role == role:
         return membership
+    old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    audit.record(
+        "role_changed", user=membership.user, actor=actor, community=membership.community.slug,
+        old=old_role, new=role,
+    )  # fmt: skip
     if role == Membership.Role.FACILITATOR:
         activity.record(
             membership.community, actor, "member.facilitator",
@@ -259,4 +275,5 @@ def remove_member(actor, membership):
     membership.state = Membership.State.REMOVED
     membership.role = Membership.Role.PERIPHERAL
     membership.save(update_fields=["state", "role"])
+    audit.record("member_removed", user=membership.user, actor=actor, community=membership.community.slug)
     return membership

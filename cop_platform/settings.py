@@ -132,6 +132,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CHANGE_EMAIL = True
+# Sign-up and password reset never say whether an address has an account: the page is the same
+# and the owner (or the unknown address) gets an e-mail instead; the adapter makes both paths
+# do the same work (tests/security/test_enumeration.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -181,7 +186,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"newsletters.tasks.*": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "newsletters.tasks.*": {"queue": "email"},
+    # Reading uploaded files is the one job a hostile input can make slow or huge: its own
+    # queue and worker, so it never delays e-mail or the rest (see communities/tasks.py).
+    "communities.tasks.extract_version_text": {"queue": "extract"},
+}
 CELERY_BEAT_SCHEDULE = {}
 # Hot seats open and close on time (pages compute the state from the times anyway), and each
 # expert gets the day's new questions once a day, at about 08:00 in their own time zone.
@@ -292,9 +302,17 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens never reach a log (cop_platform/logredact.py); a bad Host header is one line.
+    "filters": {
+        "redact": {"()": "cop_platform.logredact.RedactTokens"},
+        "one_line": {"()": "cop_platform.logredact.OneLine"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
+        "django.security.DisallowedHost": {"filters": ["one_line", "redact"]},
         "django.db.backends": {"level": "WARNING"},
         # Django gives its logger a console handler of its own; through the root's it printed twice.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
@@ -305,6 +323,15 @@ LOGGING = {
 
 # --- Product limits ----------------------------------------------------------------------
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# The security audit trail (accounts.SecurityEvent) keeps events this long; purged daily.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+CELERY_BEAT_SCHEDULE["purge-security-events"] = {
+    "task": "cop_platform.accounts.tasks.purge_security_events",
+    "schedule": crontab(minute=30, hour=3),
+}
+# Text extraction runs in a child process with these limits (communities/extract.py).
+EXTRACT_TIME_LIMIT = int(os.environ.get("EXTRACT_TIME_LIMIT", "60"))  # seconds
+EXTRACT_MEMORY_LIMIT = int(os.environ.get("EXTRACT_MEMORY_LIMIT", str(768 * 1024 * 1024)))  # bytes
 
 # Tags are separated by commas only: "benefits realisation" is one tag, not two.
 TAGGIT_TAGS_FROM_STRING = "cop_platform.tags.comma_splitter"

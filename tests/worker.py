@@ -9,7 +9,15 @@ from pathlib import Path
 from django.db import connection
 
 # The same command docker-compose.yml and `make worker` run.
-WORKER_ARGS = ["-A", "cop_platform", "worker", "-Q", "default,email", "--loglevel=INFO", "--concurrency=2"]
+WORKER_ARGS = [
+    "-A",
+    "cop_platform",
+    "worker",
+    "-Q",
+    "default,email,extract",
+    "--loglevel=INFO",
+    "--concurrency=2",
+]
 
 
 def database_url_for_tests():
