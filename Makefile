@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install e2e-browser lint check-deploy worker beat clean
+.PHONY: run test install e2e-browser lint check-deploy worker beat clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,26 @@ beat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles sent-mail .pytest_cache
+
+## make bench [PEER=1] [LARGE=1]: seed, serve under gunicorn with production settings, load with
+## wrk and write docs/benchmarks.md (its own PostgreSQL database and Redis db; see docs/benchmarks.md)
+BENCH_DB ?= bench
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_REDIS ?= redis://127.0.0.1:6379/6
+BENCH_PORT ?= 8113
+BENCH_ARGS ?=
+SPIRIT_PORT ?= 8119
+SPIRIT_ROOT ?= /tmp/spirit-peer
+BENCH_ENV = DEBUG=false SECRET_KEY=bench-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz \
+	ALLOWED_HOSTS=127.0.0.1,localhost,testserver SITE_URL=http://127.0.0.1:$(BENCH_PORT) SECURE_SSL_REDIRECT=false \
+	DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) REDIS_URL=$(BENCH_REDIS) CONN_MAX_AGE=600 LOG_LEVEL=WARNING \
+	BENCH_PORT=$(BENCH_PORT) SPIRIT_PORT=$(SPIRIT_PORT) SPIRIT_ROOT=$(SPIRIT_ROOT)
+
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk not found: install it (Debian: apt-get install wrk)"; exit 1; fi; }
+	@psql "$(BENCH_PG)/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 \
+	  || psql "$(BENCH_PG)/postgres" -qc 'CREATE DATABASE "$(BENCH_DB)"'
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(BIN)/python manage.py bench $(if $(PEER),--peer) $(if $(LARGE),--large) $(BENCH_ARGS)

@@ -29,6 +29,9 @@ class CommunitiesConfig(AppConfig):
 
     def _register_craft(self):
         from . import nudges  # noqa: F401 - registers the communities' own nudge sources
+        from .policy.messaging import register_conversation_audience
+
+        register_conversation_audience()
         from .craft_panels import ADD_EXPERTISE, checklist_panel, path_panel
         from .extensions import HomePanel, Tab, register_checklist_item, register_panel, register_tab
 
@@ -78,7 +81,12 @@ class CommunitiesConfig(AppConfig):
                 also_current=("communities:job_detail", "communities:job_create", "communities:job_edit"),
             )
         )
-        register_panel(HomePanel("communities/_home_this_month.html", this_month, column="main", order=5))
+        register_panel(
+            HomePanel(
+                "communities/_home_this_month.html", this_month, column="main", order=5,
+                shared_by=lambda access: (access.can_manage_themes,),
+            )
+        )  # fmt: skip
         self._register_calendar()
 
     def _register_calendar(self):

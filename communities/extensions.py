@@ -34,6 +34,11 @@ class HomePanel:
     context: Callable  # (request, community, access) -> dict | None
     column: str = "main"  # "main" or "side"
     order: int = 50
+    # For a panel whose context is the same for every viewer with the same answer to
+    # `shared_by(access)` (a tuple), and uses neither the request nor the time of day: its
+    # context is cached until anything in the community changes (cop_platform.pagecache), so
+    # it costs no query on most views. Leave None for anything personal.
+    shared_by: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,18 @@ def tabs_for(access):
 
 def panels_for(request, community, access):
     """Render-ready panels: [(column, template, context)] for the panels that have something to show."""
+    from cop_platform import pagecache
+
     rendered = []
     for panel in _panels:
-        context = panel.context(request, community, access)
+        if panel.shared_by is None:
+            context = panel.context(request, community, access)
+        else:
+            context = pagecache.community_cached(
+                community,
+                ("panel", panel.template, panel.shared_by(access)),
+                lambda panel=panel: panel.context(request, community, access),
+            )
         if context is not None:
             rendered.append((panel.column, panel.template, context))
     return rendered

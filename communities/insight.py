@@ -287,4 +287,13 @@ def summary_rows(figures):
             ["Hot seat questions answered (%)", h["answered_share"]],
             ["First-time hot seat askers", h["first_time_askers"]],
         ]
+    n = figures.get("newsletter")
+    for e in (n or {}).get("effects", []):
+        rows += [
+            [f"{e['label']} issue: activity in the three days before", e["activity_before"]],
+            [f"{e['label']} issue: activity in the three days after", e["activity_after"]],
+            [f"{e['label']} issue: change (%)", e["change"]],
+            [f"{e['label']} issue: archive opens", e["opens"]],
+            [f"{e['label']} issue: link clicks", e["clicks"]],
+        ]
     return rows

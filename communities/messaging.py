@@ -18,6 +18,7 @@ from .models import (
     MAX_PARTICIPANTS,
     Block,
     Conversation,
+    Membership,
     Message,
     MessageReport,
     MessagingSettings,
@@ -60,7 +61,10 @@ def _check_body(author, body):
 
 
 def _check_rate(author, now):
-    limit = NEW_ACCOUNT_CONVERSATIONS_PER_DAY if is_new_account(author, now) else CONVERSATIONS_PER_DAY
+    # A new facilitator (say, of a community approved this week) nudges and welcomes people:
+    # the spam limit for new accounts is not for them.
+    new = is_new_account(author, now) and not Membership.objects.facilitators().filter(user=author).exists()
+    limit = NEW_ACCOUNT_CONVERSATIONS_PER_DAY if new else CONVERSATIONS_PER_DAY
     started = Conversation.objects.filter(started_by=author, created_at__gte=now - datetime.timedelta(days=1))
     if started.count() >= limit:
         raise MessagingError(

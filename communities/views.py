@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform import pagecache
 from cop_platform.params import get_int
 
 from . import activity, engagement, services
@@ -57,11 +58,15 @@ def directory(request):
     return render(request, "communities/directory.html", {"form": form, "page": page})
 
 
+@pagecache.cache_for_visitors
 def home(request, slug):
+    """Queries: community, membership, the panels that are not shared, the pending count for
+    facilitators; what every viewer sees alike (counts, facilitators, tags, recent activity)
+    comes from the community's cache, filled with four queries after each change."""
     try:
         community, access = get_community_for(request.user, slug)
     except Http404:
-        # A closed community's address is its front door, not a dead end.
+        # A closed community's address is its front door, not a dead end (never cached).
         community, access = get_public_profile_for(request.user, slug)
         return render(
             request,
@@ -73,29 +78,39 @@ def home(request, slug):
                 "form": MembershipRequestForm() if access.can_request else None,
             },
         )
-    facilitators = (
-        Membership.objects.facilitators()
-        .filter(community=community)
-        .select_related("user")
-        .order_by("joined_at")
-    )
-    counts = Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
+
+    def shared():
+        facilitators = list(
+            Membership.objects.facilitators()
+            .filter(community=community)
+            .select_related("user")
+            .order_by("joined_at")
+        )
+        counts = (
+            Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
+        )
+        return {
+            "facilitators": facilitators,
+            "counts": counts,
+            "recent": list(activity.recent(community)),
+            "tags": list(community.tags.all()),
+        }
+
     pending_count = 0
     if access.can_manage_members:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
     if access.is_member:
         activity.note_presence(request, community)
+    if not request.user.is_authenticated:
+        pagecache.allow_sharing(request, community)
     return render(
         request,
         "communities/home.html",
         {
             "community": community,
             "access": access,
-            "facilitators": facilitators,
-            "counts": counts,
+            **pagecache.community_cached(community, "home", shared),
             "pending_count": pending_count,
-            "recent": activity.recent(community),
-            "tags": list(community.tags.all()),
             "panels": panels_for(request, community, access),
         },
     )

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform.params import get_int
+
 from . import craft_panels, nudges, path
 from .models import Membership, Nudge
 from .nudges import NudgeError
@@ -133,7 +135,9 @@ def nudge_message(request, slug, pk):
     nudge = nudges.get_nudge_for(request.user, community, pk)
     nudge.community = community
     people = nudges.recipients_for(nudge) if nudge.kind != Nudge.Kind.JOIN_REQUEST else []
-    first = people[0] if people else None
+    # "?to=<id>" picks another suggested member; the draft is written to them (works without JS).
+    wanted = get_int(request.GET, "to", 0, minimum=0)
+    first = next((p for p in people if p.pk == wanted), people[0] if people else None)
     initial = {"to": first.pk, "body": nudges.draft_for(nudge, first, request.user)} if first else {}
     form = NudgeMessageForm(request.POST or None, initial=initial, people=people)
     if request.method == "POST" and refuse_if_limited(request, form) and form.is_valid():
@@ -145,12 +149,11 @@ def nudge_message(request, slug, pk):
         else:
             messages.success(request, f"Your message to {recipient.name} was sent.")
             return redirect("communities:nudges", slug=slug)
-    drafts = {p.pk: nudges.draft_for(nudge, p, request.user) for p in people}
     return render(
         request,
         "communities/nudge_message.html",
-        {"community": community, "access": access, "nudge": nudge, "form": form, "people": people,
-         "drafts": drafts},
+        {"community": community, "access": access, "nudge": nudge, "form": form,
+         "others": [p for p in people if first is None or p.pk != first.pk]},
     )  # fmt: skip
 
 

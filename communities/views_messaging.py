@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from cop_platform.params import INT_MAX, parse_int
+
 from . import messaging
 from .messaging import MessagingError
 from .models import Block, MessageReport, MessagingSettings
@@ -47,12 +49,9 @@ class WhoMayWriteForm(forms.Form):
 
 
 def _ids(values, limit=10):
-    ids = []
-    for value in values[:limit]:
-        value = str(value).strip()
-        if value.isdigit() and len(value) < 12:
-            ids.append(int(value))
-    return ids
+    """Member ids from `?to=` (odd values are dropped, never a 500)."""
+    ids = [parse_int(value, minimum=1, maximum=INT_MAX) for value in values[:limit]]
+    return [i for i in ids if i is not None]
 
 
 @login_required

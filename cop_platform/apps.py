@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CopPlatformConfig(AppConfig):
     name = "cop_platform"
     verbose_name = "Platform"
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect()

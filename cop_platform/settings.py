@@ -24,6 +24,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", True)
+# Newsletters and digests count link clicks and archive opens in aggregate (no per-person data);
+# set NEWSLETTER_COUNT_CLICKS=0 to stop counting (links keep working).
+NEWSLETTER_COUNT_CLICKS = env_bool("NEWSLETTER_COUNT_CLICKS", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "cop_platform.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 for an unchanged one (feeds also carry Last-Modified).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,6 +174,12 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions read from Redis (written through to the database), so a signed-in page costs no
+# session query. Signed-out pages of open communities are cached whole (cop_platform/pagecache.py).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
 
 RATELIMIT_VIEW = "cop_platform.views.rate_limited"
 # Development runs one process, where a local-memory cache is a correct shared cache.

@@ -32,7 +32,12 @@ class ForumsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
-        register_panel(HomePanel("forums/_home_panel.html", views.home_panel, column="main", order=10))
+        register_panel(
+            HomePanel(
+                "forums/_home_panel.html", views.home_panel, column="main", order=10,
+                shared_by=lambda access: (access.can_see_hidden_posts,),
+            )
+        )  # fmt: skip
         register_theme_section(ThemeSection("forums/_theme_threads.html", views.theme_section, order=10))
 
         from communities.extensions import register_checklist_item, register_nudge_source

@@ -7,11 +7,12 @@ class NewslettersConfig(AppConfig):
 
     def register_extensions(self):
         """The community "Newsletter" tab, and the built-in digest sections."""
-        from communities.extensions import Tab, register_tab
+        from communities.extensions import InsightSource, Tab, register_insight, register_tab
 
         from . import (
             digest_forums,  # noqa: F401 - "questions you could answer", from the discussions
             digests,  # noqa: F401 - registers the built-in digest sections
+            effect,
         )
 
         also_current = ("newsletters:issue", "newsletters:issue_new", "newsletters:issue_edit")
@@ -23,6 +24,8 @@ class NewslettersConfig(AppConfig):
                 also_current=(*also_current, "newsletters:issue_preview"),
             )
         )
+
+        register_insight(InsightSource("newsletter", effect.dashboard_figures, order=30))
 
     def ready(self):
         from .visibility import register_types
@@ -40,6 +43,7 @@ class NewslettersConfig(AppConfig):
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
             survey_emails,  # noqa: F401 - survey invitations and the reminder
         )
-        from .craft import CHOOSE_DIGEST
+        from .craft import CHOOSE_DIGEST, register_reply_target
 
         register_checklist_item(CHOOSE_DIGEST)
+        register_reply_target()

@@ -113,3 +113,38 @@ CHOOSE_DIGEST = ChecklistItem(
     "digest", "Choose how often you get the digest", chose_digest,
     lambda community: reverse("newsletters:preferences"), order=30,
 )  # fmt: skip
+
+
+# --- replies by e-mail (the inbound spine's targets registry, when present) ---------------------
+
+
+def load_conversations(pks):
+    from communities.models import Conversation
+
+    return Conversation.objects.in_bulk(pks)
+
+
+def reply_to_conversation(user, conversation, text):
+    """A reply by e-mail to a private message: the same service as the web form."""
+    from communities import messaging
+
+    from .targets import ReplyRefused
+
+    try:
+        messaging.reply_by_email(user, conversation.pk, text)
+    except messaging.MessagingError as error:
+        raise ReplyRefused(str(error)) from error
+    return conversation.get_absolute_url()
+
+
+def register_reply_target():
+    try:
+        from . import targets
+    except ImportError:  # the inbound spine is not installed: e-mails carry no reply address
+        return
+    targets.register(
+        targets.Target(
+            "conversation", load_conversations, reply_to_conversation,
+            rate="60/h", group="communities.views_messaging.conversation",
+        )
+    )  # fmt: skip

@@ -43,6 +43,7 @@ from django.utils.safestring import mark_safe
 from communities.models import Activity, Community, Membership, Theme
 from cop_platform.emails import absolute_url
 
+from . import links
 from .models import Preference
 
 BATCH_SIZE = 50
@@ -70,6 +71,13 @@ class DigestItem:
             parts.append(self.note)
         return " · ".join(parts)
 
+    @property
+    def link(self):
+        """The item's URL through the aggregate click counter (newsletters.links), signed once."""
+        if "link" not in self._rendered:
+            self._rendered["link"] = links.tracked(self.url, "digest")
+        return self._rendered["link"]
+
     def as_html(self, show_community):
         key = ("html", show_community)
         if key not in self._rendered:
@@ -77,14 +85,14 @@ class DigestItem:
             # this runs for every item of every digest.
             meta = self.meta(show_community)
             meta_html = f'<br><span class="meta">{escape(meta)}</span>' if meta else ""
-            self._rendered[key] = f'<li><a href="{escape(self.url)}">{escape(self.text)}</a>{meta_html}</li>'
+            self._rendered[key] = f'<li><a href="{escape(self.link)}">{escape(self.text)}</a>{meta_html}</li>'
         return self._rendered[key]
 
     def as_text(self, show_community):
         key = ("text", show_community)
         if key not in self._rendered:
             meta = self.meta(show_community)
-            self._rendered[key] = f"* {self.text}{f' ({meta})' if meta else ''}\n  {self.url}"
+            self._rendered[key] = f"* {self.text}{f' ({meta})' if meta else ''}\n  {self.link}"
         return self._rendered[key]
 
 

@@ -4,8 +4,10 @@ import functools
 
 from django.urls import reverse
 
-from cop_platform.emails import absolute_markdown_links, absolute_url, build_email
+from cop_platform.emails import absolute_links, absolute_markdown_links, absolute_url, build_email
+from cop_platform.markdown import stored_html
 
+from . import links
 from .tokens import make_token
 
 
@@ -58,15 +60,30 @@ def digest_email(recipient, sections, batch):
 def newsletter_email(issue, recipient, *, test=False):
     community = issue.community
     reply_to = [issue.author.email] if issue.author_id and issue.author.email else None
+    # Links go through the aggregate counter (newsletters.links); a test copy is not counted.
+    source = issue.delivery_key
+    wrap = (lambda url: url) if test else (lambda url: links.tracked(url, source))
+
+    def track_html(html):
+        return html if test else links.track_html(html, source)
+
+    def track_text(text):
+        return text if test else links.track_text(text, source)
+
     return optional_email(
         "newsletter",
         {
             "issue": issue,
-            # The draft links to site paths (easier to edit); the message needs full addresses.
-            "body_text": absolute_markdown_links(issue.body),
             "community": community,
             "test": test,
+            # Sanitised on save; only the href values are rewritten to our own redirect.
+            # The draft links to site paths (easier to edit); the message needs full addresses,
+            # and every link but a test copy's goes through the aggregate counter.
+            "body_html": stored_html(track_html(absolute_links(issue.body_html))),
+            "body_text": track_text(absolute_markdown_links(issue.body)),
+            # Counted as an archive open when the page is read, so not wrapped.
             "archive_url": absolute_url(issue_path(issue)),
+            "community_url": wrap(absolute_url(community.get_absolute_url())),
         },
         recipient,
         list_name=f"newsletter:{community.pk}",

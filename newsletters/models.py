@@ -166,3 +166,33 @@ class Issue(models.Model):
     @property
     def is_published(self):
         return self.status in (self.Status.SENDING, self.Status.SENT)
+
+
+class LinkCount(models.Model):
+    """How often a link in a newsletter or digest was followed, or an issue's archive page opened.
+
+    Aggregate only, by design: one row per (kind, source, url, day) holding a number. There is
+    no recipient, no IP address, no user agent and no per-message token, so nobody can tell who
+    clicked what (tests inspect the table to prove it). `NEWSLETTER_COUNT_CLICKS = False`
+    (environment `NEWSLETTER_COUNT_CLICKS=0`) stops counting altogether; links still work.
+    """
+
+    class Kind(models.TextChoices):
+        CLICK = "click", "Link followed"
+        OPEN = "open", "Archive page opened"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    # "issue:<pk>" or "digest:daily" / "digest:weekly"
+    source = models.CharField(max_length=40)
+    url = models.CharField(max_length=500, blank=True)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source", "url", "day"], name="one_link_count_per_day")
+        ]
+        indexes = [models.Index(fields=["source", "kind"])]
+
+    def __str__(self):
+        return f"{self.source} {self.kind} {self.url} {self.day}: {self.count}"

@@ -15,9 +15,9 @@ from communities.models import Community
 from communities.policy import get_community_for
 from cop_platform.params import get_int
 
-from . import issues, mail
+from . import effect, issues, links, mail
 from .forms import IssueForm, PreferenceForm, ScheduleForm
-from .models import Issue, Notification
+from .models import Issue, LinkCount, Notification
 from .notification_groups import group_notifications
 from .preferences import describe, member_communities, preferences_for, save_preference
 from .preferences import unsubscribe as unsubscribe_list
@@ -203,10 +203,25 @@ def issue_edit(request, slug, pk):
     )
 
 
+def follow_link(request, token):
+    """A link from a newsletter or digest: counted in aggregate (no one's identity), then followed."""
+    found = links.read(token)
+    if found is None:
+        raise Http404("This link is not valid.")
+    url, source = found
+    links.count(LinkCount.Kind.CLICK, source, url)
+    return redirect(url)
+
+
 def issue_detail(request, slug, pk):
     community, access, issue = get_issue_for(request.user, slug, pk)
     context = {"community": community, "access": access, "issue": issue}
+    if issue.is_published and not access.can_send_newsletter:
+        links.count(LinkCount.Kind.OPEN, issue.delivery_key)
     if access.can_send_newsletter:
+        if issue.is_published:
+            context["effect"] = effect.issue_effect(issue)
+            context["effect_headline"] = effect.headline(context["effect"])
         context.update(
             stats=issues.stats(issue),
             problems=issues.problem_rows(issue) if issue.is_published else [],

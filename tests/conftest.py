@@ -18,6 +18,12 @@ def _fast_and_quiet(settings):
     settings.RATELIMIT_ENABLE = False
     settings.ACCOUNT_RATE_LIMITS = False
     settings.SITE_URL = "http://testserver"
+    # Cached pages and post fragments of one test never reach another (the cache is not cleared:
+    # in CI it is the Redis database Celery uses too).
+    settings.PAGE_CACHE_PREFIX = f"t{uuid.uuid4().hex[:12]}:"
+    # Production reads sessions from Redis when it has one; tests count the same session query
+    # on SQLite and on PostgreSQL + Redis.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 
 @pytest.fixture(autouse=True)

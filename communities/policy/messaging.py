@@ -79,3 +79,33 @@ def facilitated_community(sender, recipient):
 def can_read_reports(user):
     """Reports of private conversations go to staff, who read the reported conversation."""
     return user.is_authenticated and user.is_staff
+
+
+class ConversationAudience:
+    """Who may read a private conversation: its current participants, nobody else.
+
+    It is not a community audience (a conversation belongs to no community), so it answers
+    `readers()` only: `readers_of(conversation)` (and with it the sending engine's "content
+    hidden" check before each e-mail) works the same as for community content.
+    """
+
+    def __init__(self, conversation):
+        self.conversation = conversation
+
+    def readers(self):
+        from django.contrib.auth import get_user_model
+
+        from ..models import Participant
+
+        current = Participant.objects.current().filter(conversation=self.conversation).values("user_id")
+        return get_user_model().objects.filter(is_active=True, pk__in=current)
+
+    def admits(self, access):
+        return False  # no community page ever shows a conversation
+
+
+def register_conversation_audience():
+    from ..models import Conversation
+    from .readers import register
+
+    register(Conversation, ConversationAudience)

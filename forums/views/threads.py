@@ -15,21 +15,20 @@ from django_ratelimit.decorators import ratelimit
 from communities import activity
 from communities.models import Community, Membership
 from communities.policy import get_community_for
+from cop_platform import pagecache
 from cop_platform.params import get_int, get_ints
 
-from .. import services
+from .. import services, threadpage
 from ..forms import ListFilterForm, ReplyForm, ThreadForm
 from ..models import (
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
     CommunityWatch,
-    Helpful,
     PollOption,
     PollVote,
     Post,
     ReadState,
     Thread,
-    ThreadWatch,
 )
 from ..queries import (
     get_thread_for,
@@ -61,6 +60,26 @@ def _mark_unread(threads, user):
     return threads
 
 
+class _Counted:
+    """Stands for a list of `count` rows to a Paginator (the rows themselves come from the cache)."""
+
+    def __init__(self, count):
+        self._count = count
+
+    def count(self):
+        return self._count
+
+    def __getitem__(self, item):
+        return []
+
+
+def _page_of_threads(threads, wanted):
+    """(count, page number, threads with their tags) for page `wanted` (the last one if too far)."""
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(wanted)
+    return page.paginator.count, page.number, list(page.object_list)
+
+
+@pagecache.cache_for_visitors
 def thread_list(request, slug):
     community, access = get_community_for(request.user, slug)
     form = ListFilterForm(request.GET or None)
@@ -81,10 +100,16 @@ def thread_list(request, slug):
         threads = threads.unsolved().order_by("-last_post_at", "-pk")
     else:
         threads = threads.order_by("-is_pinned", "-last_post_at", "-pk")
-    page = Paginator(threads.for_list(), THREADS_PER_PAGE).get_page(
-        get_int(request.GET, "page", 1, minimum=1)
+    # The page of threads is the same for every viewer who may (or may not) see hidden threads:
+    # it comes from the community's cache until something in the community changes.
+    wanted = get_int(request.GET, "page", 1, minimum=1)
+    count, number, rows = pagecache.community_cached(
+        community,
+        ("thread_list", sort, kind, tag, wanted, access.can_see_hidden_posts),
+        lambda: _page_of_threads(threads.for_list(), wanted),
     )
-    page.object_list = _mark_unread(page.object_list, request.user)
+    page = Paginator(_Counted(count), THREADS_PER_PAGE).get_page(number)
+    page.object_list = _mark_unread(rows, request.user)
     watching = (
         access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
     )
@@ -99,6 +124,8 @@ def thread_list(request, slug):
         )
     if access.is_member:
         activity.note_presence(request, community)
+    if not request.user.is_authenticated:
+        pagecache.allow_sharing(request, community)
     return render(
         request,
         "forums/thread_list.html",
@@ -130,41 +157,52 @@ def _page_links(current, last):
 
 
 def _render_thread(request, community, access, thread, reply_form=None, status=200):
+    """The thread page. Queries: see forums/threadpage.py (thread + overlay, membership, posts),
+    plus the tags, the poll when there is one, and the read mark moving forward."""
     user = request.user
     num_pages = max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
     number = min(get_int(request.GET, "page", 1, minimum=1), num_pages)
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     # Posts are numbered, so a page is a range of numbers: no COUNT(*) and no OFFSET scan.
-    posts = list(
-        Post.objects.filter(thread=thread, number__range=(first, last)).select_related(
-            "author", "quoted__author"
+    posts = threadpage.page_of_posts(user, thread, first, last)
+    overlay = getattr(thread, "overlay", None)
+    if overlay is None:  # the thread came from get_thread_for (a POST that failed): load the overlay
+        _, _, loaded = threadpage.get_thread_page_for(user, community.slug, thread.pk)
+        overlay = loaded.overlay
+    last_read = overlay["last_read"] or 0
+    can_reply = access.can_reply(thread)
+    can_accept = access.can_accept_answer(thread)
+    items = [
+        (
+            post,
+            threadpage.post_flags(
+                post, access, thread, last_read=last_read, can_reply=can_reply, can_accept=can_accept
+            ),
         )
-    )
-    for post in posts:
-        post.thread = thread
-        post.community = community
-        if post.quoted_id:
-            post.quoted.community = community
-    read_state = None
-    helpful_ids = set()
-    watching = False
-    if user.is_authenticated:
-        read_state = ReadState.objects.filter(thread=thread, user=user).first()
-        helpful_ids = set(
-            Helpful.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list(
-                "post_id", flat=True
+        for post in posts
+    ]
+    accepted = None
+    if thread.accepted_post_id and number == 1:
+        accepted = thread.accepted_post
+        accepted.thread, accepted.community = thread, community
+        if accepted.is_hidden or accepted.is_deleted:
+            accepted = None
+        else:
+            accepted.quoted_number = accepted.quoted_author = None
+            accepted.overlay = {}
+            flags = threadpage.post_flags(
+                accepted,
+                access,
+                thread,
+                last_read=last_read,
+                can_reply=can_reply,
+                can_accept=can_accept,
+                featured=True,
             )
-        )
-        watching = ThreadWatch.objects.filter(thread=thread, user=user).exists()
-    last_read = read_state.last_read if read_state else 0
-    for post in posts:
-        post.is_new = user.is_authenticated and post.number > last_read and post.author_id != user.pk
-        post.marked_helpful = post.pk in helpful_ids
-        post.can_edit = access.can_edit_post(post)
-        post.can_delete = access.can_delete_post(post)
-        post.can_flag = access.can_flag(post)
-        post.can_mark_helpful = access.can_mark_helpful(post)
-        post.is_accepted = post.pk == thread.accepted_post_id
+            items.append((accepted, flags))
+    html = threadpage.render_posts(request, items)
+    for post, fragment in zip((post for post, _ in items), html, strict=True):
+        post.html = fragment
     poll = thread.poll if hasattr(thread, "poll") else None
     poll_context = None
     if poll is not None:
@@ -184,13 +222,7 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
             "can_vote": access.can_vote(poll),
             "voted": bool(my_votes),
         }
-    accepted = None
-    if thread.accepted_post_id and number == 1:
-        accepted = thread.accepted_post
-        accepted.thread, accepted.community = thread, community
-        if accepted.is_hidden or accepted.is_deleted:
-            accepted = None
-    if reply_form is None and access.can_reply(thread):
+    if reply_form is None and can_reply:
         initial = {}
         quote = get_int(request.GET, "quote", None, minimum=1)
         if quote:
@@ -201,13 +233,13 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
                 initial = {"body": f"{name} wrote:\n\n{lines}\n\n", "quote": quoted.pk}
         reply_form = ReplyForm(initial=initial)
     if posts and user.is_authenticated:
-        services.mark_read(
-            user, thread, posts[-1].number, current=read_state.last_read if read_state else None
-        )
+        services.mark_read(user, thread, posts[-1].number, current=overlay["last_read"])
     if access.is_member:
         activity.note_presence(request, community)
     tags = list(thread.tags.all())
     could_answer = people_who_could_answer(thread, tags) if access.can_moderate else []
+    if not user.is_authenticated:
+        pagecache.allow_sharing(request, community)
     return render(
         request,
         "forums/thread_detail.html",
@@ -221,10 +253,10 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
             "num_pages": num_pages,
             "page_range": _page_links(number, num_pages),
             "reply_form": reply_form,
-            "watching": watching,
+            "watching": overlay["watching"],
             "poll": poll_context,
-            "can_reply": access.can_reply(thread),
-            "can_accept": access.can_accept_answer(thread),
+            "can_reply": can_reply,
+            "can_accept": can_accept,
             "tags": tags,
             "could_answer": could_answer,
         },
@@ -232,9 +264,10 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
     )
 
 
+@pagecache.cache_for_visitors
 def thread_detail(request, slug, pk):
     try:
-        community, access, thread = get_thread_for(request.user, slug, pk)
+        community, access, thread = threadpage.get_thread_page_for(request.user, slug, pk)
     except Http404:
         # A thread that moved to another community the reader may see: follow it there.
         moved = Thread.objects.visible_to(request.user).filter(pk=pk).select_related("community").first()
@@ -242,8 +275,7 @@ def thread_detail(request, slug, pk):
             return redirect(moved)
         raise
     if "unread" in request.GET and request.user.is_authenticated:
-        state = ReadState.objects.filter(thread=thread, user=request.user).first()
-        target = min((state.last_read if state else 0) + 1, thread.post_count)
+        target = min((thread.overlay["last_read"] or 0) + 1, thread.post_count)
         page = (target - 1) // POSTS_PER_PAGE + 1
         query = f"?page={page}" if page > 1 else ""
         return redirect(f"{reverse('forums:thread_detail', args=[slug, pk])}{query}#post-{target}")

@@ -245,3 +245,33 @@ def test_messages_are_not_sent_by_an_inactive_account(member, community):
     CommunityFactory()
     with pytest.raises(MessagingError):
         start(member, gone)
+
+
+def test_a_small_group_starts_from_the_member_list(member, core_member, community, login):
+    third = member_of(community, display_name="Tia Third")
+    client = login(member)
+    members = client.get(reverse("communities:members", args=[community.slug])).content.decode()
+    assert 'form="group-message"' in members
+    page = text(client.get(reverse("messaging:new") + f"?to={core_member.pk}&to={third.pk}"))
+    assert "New message to Cora Core, Tia Third" in page or "New message to Tia Third, Cora Core" in page
+    client.post(reverse("messaging:new"), {"to": [core_member.pk, third.pk], "body": "Shall we meet?"})
+    assert Participant.objects.filter(conversation=Conversation.objects.get()).count() == 3
+
+
+def test_odd_ids_in_the_new_message_link_never_break_the_page(member, login):
+    assert login(member).get(reverse("messaging:new") + "?to=²&to=-3&to=1e9").status_code == 302
+
+
+def test_a_new_facilitator_is_not_held_to_the_new_account_limit(facilitator, community):
+    for _ in range(5):
+        start(facilitator, member_of(community))
+    assert Conversation.objects.filter(started_by=facilitator).count() == 5
+
+
+def test_only_current_participants_read_a_conversation_by_the_one_rule(member, core_member, outsider):
+    from communities.policy import readers_of
+
+    conversation = start(member, core_member)
+    assert set(readers_of(conversation)) == {member, core_member}
+    messaging.leave_conversation(core_member, conversation)
+    assert set(readers_of(conversation)) == {member}

@@ -199,3 +199,26 @@ def test_the_nudge_queue_runs_a_constant_number_of_queries(
         nudges.send_nudge(facilitator, item, item.member, "Hello!")
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_a_facilitator_can_write_to_another_suggested_member_with_the_draft_addressed_to_them(
+    login, facilitator, community
+):
+    first, second = (
+        member_of(community, display_name="Erin Expert"),
+        member_of(community, display_name="Sol Second"),
+    )
+    first.expertise.set(["Risk"])
+    second.expertise.set(["Risk"])
+    asker = member_of(community)
+    start_thread(asker, community, title="Warm-up", body="first post")
+    thread = start_thread(asker, community, title="Risk appetite statements?", body="?", tags=["Risk"])
+    Thread.objects.filter(pk=thread.pk).update(created_at=ago(hours=30))
+    nudges.build_queue(community)
+    item = queue(facilitator, community)[Nudge.Kind.WAITING_QUESTION]
+    url = reverse("communities:nudge_message", args=[community.slug, item.pk])
+    client = login(facilitator)
+    other = second if item.member == first else first
+    assert f"Write to someone else instead: {other.name}" in words(client.get(url))
+    assert f"Hello {other.name}" in text(client.get(url + f"?to={other.pk}"))
+    assert client.get(url + "?to=abc").status_code == 200

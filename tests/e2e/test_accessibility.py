@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from communities.demo import DEMO_PASSWORD
+from communities.models import Conversation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +36,10 @@ FACILITATOR_PAGES = [
     "/email/preferences/",
     "/account/profile/",
     "/notifications/",
+    "/communities/benefits-realisation/nudges/",
+    "/communities/benefits-realisation/path/",
+    "/communities/benefits-realisation/invitations/",
+    "/messages/",
 ]
 
 
@@ -62,5 +67,7 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("heading", name="Hello, Priya Shah").wait_for()
     found += problems(page, FACILITATOR_PAGES)
+    conversation = Conversation.objects.filter(started_by__email="priya@example.com").first()
+    found += problems(page, [conversation.get_absolute_url()])
 
     assert found == []

@@ -13,6 +13,13 @@ from tests.factories import PASSWORD, CommunityFactory, member_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+try:  # replies by e-mail need the inbound spine (issue 9); until it is installed, answer on the site
+    import newsletters.targets  # noqa: F401
+
+    BY_EMAIL = True
+except ImportError:
+    BY_EMAIL = False
+
 
 def sign_in(page, email):
     page.goto("/accounts/login/")
@@ -21,7 +28,20 @@ def sign_in(page, email):
     page.get_by_role("button", name="Sign In").click()
 
 
-def test_a_facilitator_nudges_a_newcomer_who_answers_and_posts(page, browser, live_server):
+def answer_by_email(newcomer, notice, text):
+    """The newcomer's mail program replies to the notification; the inbound pipe receives it."""
+    from newsletters.inbound import parse, receive
+
+    [address] = notice.reply_to
+    raw = (
+        f"From: {newcomer.email}\nTo: {address}\nSubject: Re: {notice.subject}\nMessage-ID: <n1@mail.example>\n\n"
+        f"{text}\n\nOn Monday, Priya Host wrote:\n> Hello Nadia Brooks\n"
+    )
+    assert receive(parse(raw.encode())) == "reply"
+
+
+def test_a_facilitator_nudges_a_newcomer_who_answers_and_posts(page, browser, live_server, settings):
+    settings.REPLY_EMAIL_DOMAIN = "reply.example.org"
     community = CommunityFactory(name="Benefits Realisation", slug="benefits")
     facilitator = member_of(community, "facilitator", display_name="Priya Host")
     newcomer = member_of(community, display_name="Nadia Brooks")
@@ -44,17 +64,21 @@ def test_a_facilitator_nudges_a_newcomer_who_answers_and_posts(page, browser, li
     notice = [m for m in mail.outbox if m.to == [newcomer.email]]
     assert len(notice) == 1 and "Priya here" in notice[0].body
 
-    # The newcomer answers (through the web: reply-by-e-mail waits for the inbound spine) and posts.
+    # The newcomer answers by replying to the e-mail, then sees the conversation and posts.
+    answer = "Thank you! I'm mapping benefits for a new library service."
+    if BY_EMAIL:
+        answer_by_email(newcomer, notice[0], answer)
     context = browser.new_context(base_url=live_server.url)
     theirs = context.new_page()
     sign_in(theirs, newcomer.email)
-    assert theirs.get_by_test_id("unread-messages").inner_text() == "1"
-    theirs.get_by_role("link", name="Messages, 1 unread").click()
+    theirs.get_by_role("link", name="Messages").click()
     theirs.get_by_role("link", name="Priya Host").click()
     theirs.get_by_text("Priya here").wait_for()
-    theirs.get_by_label("Your reply").fill("Thank you! I'm mapping benefits for a new library service.")
-    theirs.get_by_role("button", name="Send").click()
+    if not BY_EMAIL:
+        theirs.get_by_label("Your reply").fill(answer)
+        theirs.get_by_role("button", name="Send").click()
     theirs.get_by_text("mapping benefits for a new library service").wait_for()
+    assert Message.objects.get(author=newcomer).via == ("email" if BY_EMAIL else "web")
     theirs.goto("/communities/benefits/discussions/new/")
     theirs.get_by_label("Title").fill("How do you map benefits for a library service?")
     theirs.get_by_label("Details").fill("We are opening a new library hub and need a benefits map.")

@@ -131,10 +131,21 @@ def test_site_paths_in_the_draft_become_full_addresses_in_the_email(facilitator,
         subject="News",
         body="Read [this](/communities/benefits/discussions/1/).",
     )
-    message = newsletter_email(issue, member)
+    message = newsletter_email(issue, member, test=True)
 
     assert "[this](http://testserver/communities/benefits/discussions/1/)" in message.body
     assert 'href="http://testserver/communities/benefits/discussions/1/"' in message.alternatives[0][0]
+    # Members' copies send the same full address through the aggregate click counter.
+    import re
+
+    from newsletters import links
+
+    sent = newsletter_email(issue, member)
+    for part in (sent.body, sent.alternatives[0][0]):
+        tokens = re.findall(r"http://testserver/email/link/([^/\s\")]+)/", part)
+        assert ("http://testserver/communities/benefits/discussions/1/", issue.delivery_key) in {
+            links.read(t) for t in tokens
+        }
 
 
 def test_facilitator_saves_a_draft_that_members_cannot_see(login, facilitator, member, community):

@@ -1,0 +1,204 @@
+"""The thread page's reads: the thread with the viewer's overlay, one page of posts, and each
+post's HTML from the fragment cache.
+
+Queries (signed in): the thread with its community and the viewer's thread-level state
+(read mark, watching, and whatever other apps registered) in one query; the membership (policy);
+one page of posts with their authors and the viewer's post-level state (helpful mark, ...) as
+annotations. No query joins across the site's posts: a quoted post is looked up by primary key
+in a correlated subquery, so a page costs the same in a thread of 20 posts or of 200,000.
+
+**The overlay.** Per-viewer state is never read lazily in a template. It is an annotation on the
+thread query (`register_thread_state`) or the posts query (`register_post_state`), named and
+built from the viewer, so each new kind of state (a reaction, a bookmark) costs no extra query:
+
+    from forums import threadpage
+    threadpage.register_post_state(
+        "bookmarked",
+        lambda user: Exists(Bookmark.objects.filter(post=OuterRef("pk"), user=user)),
+        default=False,
+    )
+
+The value reaches `_post.html` as `flags.bookmarked`; it is part of the fragment's cache key.
+
+**Fragments.** `_post.html` is rendered with only `post` (model fields, its author), `community`
+and `flags`: a dict of everything else that changes the HTML (the viewer's permissions and
+state, the post's version). The cache key is a hash of those values, so a post's HTML is
+rendered once per version and kind of viewer, and an edit, a hidden post, a renamed author or a
+new helpful mark simply makes a new key (nothing to invalidate). The fragment never sees the
+request, the user or the access object: whatever a post shows must come through `flags`.
+CSRF tokens are rendered as a secret placeholder and replaced with the viewer's token when the
+page is assembled.
+"""
+
+import hashlib
+import hmac
+import zlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from communities.policy import access_for
+from cop_platform import pagecache
+
+from .models import POSTS_PER_PAGE, Helpful, Post, ReadState, Thread, ThreadWatch
+
+FRAGMENT_SECONDS = 7 * 24 * 3600
+# A placeholder no member can guess (and so cannot plant in a post) for the CSRF token.
+CSRF_PLACEHOLDER = hmac.new(settings.SECRET_KEY.encode(), b"post-fragment-csrf", hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class _State:
+    name: str
+    build: object  # (user) -> Expression
+    default: object
+
+
+_thread_states: dict[str, _State] = {}
+_post_states: dict[str, _State] = {}
+
+
+def register_thread_state(name, build, default=None):
+    """Annotate the thread query with per-viewer state `name` (signed-in viewers only)."""
+    _thread_states[name] = _State(name, build, default)
+
+
+def register_post_state(name, build, default=None):
+    """Annotate each post of the page with per-viewer state `name`; it reaches `flags.<name>`."""
+    _post_states[name] = _State(name, build, default)
+
+
+register_thread_state(
+    "last_read",
+    lambda user: Subquery(ReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read")[:1]),
+)
+register_thread_state(
+    "watching", lambda user: Exists(ThreadWatch.objects.filter(thread=OuterRef("pk"), user=user)), False
+)
+register_post_state(
+    "marked_helpful", lambda user: Exists(Helpful.objects.filter(post=OuterRef("pk"), user=user)), False
+)
+
+
+def get_thread_page_for(user, slug, pk):
+    """(community, access, thread) for the thread page, with the viewer's overlay on the thread
+    (`thread.overlay`), or 404. Two queries: the thread with its community, the membership."""
+    threads = Thread.objects.select_related("community", "author", "accepted_post__author", "poll", "theme")
+    if user.is_authenticated:
+        threads = threads.annotate(**{f"overlay_{s.name}": s.build(user) for s in _thread_states.values()})
+    thread = threads.filter(pk=pk, community__slug=slug).first()
+    if thread is None:
+        raise Http404("No such discussion.")
+    community = thread.community
+    access = access_for(user, community)
+    if not access.can_view_thread(thread):
+        raise Http404("No such discussion.")
+    thread.overlay = {
+        s.name: getattr(thread, f"overlay_{s.name}", s.default) if user.is_authenticated else s.default
+        for s in _thread_states.values()
+    }
+    return community, access, thread
+
+
+def page_of_posts(user, thread, first, last):
+    """Posts numbered first..last with authors, quoted authors and the viewer's post state."""
+    quoted = Post.objects.filter(pk=OuterRef("quoted_id"))
+    posts = (
+        Post.objects.filter(thread=thread, number__range=(first, last))
+        .select_related("author")
+        .annotate(
+            quoted_number=Subquery(quoted.values("number")[:1]),
+            quoted_author=Subquery(quoted.values("author__display_name")[:1]),
+        )
+    )
+    if user.is_authenticated:
+        posts = posts.annotate(**{f"overlay_{s.name}": s.build(user) for s in _post_states.values()})
+    posts = list(posts)
+    for post in posts:
+        post.thread = thread
+        post.community = thread.community
+        post.overlay = {
+            s.name: getattr(post, f"overlay_{s.name}", s.default) if user.is_authenticated else s.default
+            for s in _post_states.values()
+        }
+    return posts
+
+
+def post_flags(post, access, thread, *, last_read, can_reply, can_accept, featured=False):
+    """Everything besides the post's own fields that changes its HTML (part of the cache key)."""
+    user = access.user
+    quoted_url = ""
+    if post.quoted_number:
+        page = (post.quoted_number - 1) // POSTS_PER_PAGE + 1
+        base = reverse("forums:thread_detail", args=[thread.community.slug, thread.pk])
+        query = f"?page={page}" if page > 1 else ""
+        quoted_url = f"{base}{query}#post-{post.quoted_number}"
+    return {
+        **post.overlay,
+        "featured": featured,
+        "is_new": bool(
+            user.is_authenticated and post.number > (last_read or 0) and post.author_id != user.pk
+        ),
+        "is_accepted": post.pk == thread.accepted_post_id,
+        "can_edit": access.can_edit_post(post),
+        "can_delete": access.can_delete_post(post),
+        "can_flag": access.can_flag(post),
+        "can_mark_helpful": access.can_mark_helpful(post),
+        "can_moderate": access.can_moderate,
+        "can_see_hidden": access.can_see_hidden_posts,
+        "can_see_history": access.can_see_edit_history,
+        "can_reply": can_reply,
+        "can_accept": can_accept,
+        "quoted_url": quoted_url,
+        "quoted_author": post.quoted_author or "",
+        "can_message": bool(user.is_authenticated and post.author_id and post.author_id != user.pk),
+        # Times are shown in the viewer's zone.
+        "tz": timezone.get_current_timezone_name(),
+    }
+
+
+def _version(post):
+    """The post's own state as shown: any change makes a new cache key."""
+    author = post.author
+    return (
+        post.pk, post.number, post.thread_id, post.community.slug, post.edited_at, post.hidden_at,
+        post.deleted_at, post.helpful_count, post.flag_count, post.is_first_post, post.created_at,
+        zlib.crc32(post.body_html.encode()), post.author_id,
+        (author.name, author.initials, author.job_title) if author else None,
+    )  # fmt: skip
+
+
+def _key(post, flags):
+    raw = repr((_version(post), sorted(flags.items())))
+    return pagecache.prefix() + "pf:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def render_posts(request, items):
+    """[(post, flags)] -> the posts' HTML, from the cache where it can (one cache round trip)."""
+    keys = [_key(post, flags) for post, flags in items]
+    found = cache.get_many(keys)
+    missing = {}
+    html = []
+    for key, (post, flags) in zip(keys, items, strict=True):
+        fragment = found.get(key)
+        if fragment is None:
+            fragment = render_to_string(
+                "forums/_post.html",
+                {"post": post, "flags": flags, "community": post.community, "csrf_token": CSRF_PLACEHOLDER},
+            )
+            missing[key] = fragment
+        html.append(fragment)
+    if missing:
+        cache.set_many(missing, FRAGMENT_SECONDS)
+    token = get_token(request) if any(CSRF_PLACEHOLDER in h for h in html) else ""
+    # The fragments are template output (every value escaped by the template engine) and the
+    # post bodies in them come from render_markdown: the page shows them as they are.
+    return [mark_safe(h.replace(CSRF_PLACEHOLDER, token)) for h in html]  # noqa: S308

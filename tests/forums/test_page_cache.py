@@ -1,0 +1,142 @@
+"""Cached pages and post fragments never serve one member's view to anyone else."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from communities.models import Community
+from forums import services
+from tests.utils import text
+
+from .helpers import thread as make_thread
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def discussion(community, member):
+    t = make_thread(member, community, title="Baselines that hold")
+    services.post_reply(member, t, "Start from the business case.")
+    return t
+
+
+def _pages(community, discussion):
+    return [
+        discussion.get_absolute_url(),
+        reverse("forums:thread_list", args=[community.slug]),
+        reverse("communities:home", args=[community.slug]),
+    ]
+
+
+def test_a_signed_out_visitor_gets_the_second_view_from_the_cache_without_queries(
+    community, discussion, django_assert_num_queries
+):
+    for url in _pages(community, discussion):
+        first = Client().get(url)
+        assert first["X-Page-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            second = Client().get(url)
+        assert second["X-Page-Cache"] == "hit"
+        assert second.content == first.content
+
+
+def test_a_signed_out_page_never_shows_a_signed_in_members_name(login, community, discussion, member):
+    for url in _pages(community, discussion):
+        assert member.name in text(login(member).get(url))  # the member sees themselves in the menu
+        assert "Mo Member" not in text(Client().get(url)).split("<main")[0]
+        signed_out = Client().get(url)
+        assert "Sign in" in text(signed_out)
+        assert "Sign out" not in text(signed_out)
+        assert "csrfmiddlewaretoken" not in text(signed_out)
+
+
+def test_a_signed_in_member_never_gets_the_signed_out_page(login, community, discussion, member):
+    url = discussion.get_absolute_url()
+    Client().get(url)
+    page = login(member).get(url)
+    assert "X-Page-Cache" not in page
+    assert "Sign out" in text(page)
+    assert "Post reply" in text(page)
+
+
+def test_closed_content_never_enters_the_signed_out_cache(
+    login, closed_community, member, django_assert_num_queries
+):
+    t = make_thread(member, closed_community, title="Confidential review findings")
+    url = t.get_absolute_url()
+    assert "Confidential review findings" in text(login(member).get(url))
+    Client().logout()
+    for page in (url, reverse("forums:thread_list", args=[closed_community.slug])):
+        response = Client().get(page)
+        assert response.status_code == 404
+        assert "X-Page-Cache" not in response
+
+
+def test_closing_a_community_takes_its_pages_out_of_the_cache(community, discussion):
+    url = discussion.get_absolute_url()
+    assert Client().get(url).status_code == 200
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    community.visibility = Community.Visibility.CLOSED
+    community.save()
+    assert Client().get(url).status_code == 404
+
+
+def test_a_new_reply_shows_at_once_to_signed_out_visitors(community, discussion, member):
+    url = discussion.get_absolute_url()
+    Client().get(url)
+    services.post_reply(member, discussion, "Measure the baseline before the change starts.")
+    response = Client().get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Measure the baseline before the change starts." in text(response)
+
+
+def test_a_flash_message_is_never_cached(client, community, discussion, member):
+    url = discussion.get_absolute_url()
+    client.force_login(member)
+    client.post(reverse("account_logout"))  # "You have signed out." waits for the next page
+    response = client.get(url)
+    assert "X-Page-Cache" not in response or response["X-Page-Cache"] != "hit"
+    assert "signed out" not in text(Client().get(url)).lower()
+
+
+def test_an_unchanged_cached_page_answers_304_to_a_conditional_get(community, discussion):
+    url = discussion.get_absolute_url()
+    etag = Client().get(url)["ETag"]
+    assert Client().get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_post_fragments_keep_each_viewers_own_buttons(
+    login, client, community, discussion, member, facilitator
+):
+    url = discussion.get_absolute_url()
+    own = text(login(member).get(url))
+    assert "Edit" in own and "Hide" not in own
+    moderator = Client()
+    moderator.force_login(facilitator)
+    theirs = text(moderator.get(url))
+    assert "Hide thread" in theirs and ">Edit<" not in theirs
+    assert "Hide thread" not in text(login(member).get(url))
+
+
+def test_post_fragments_carry_the_viewers_own_csrf_token(login, community, discussion, facilitator):
+    moderator = Client(enforce_csrf_checks=True)
+    moderator.force_login(facilitator)
+    page = moderator.get(discussion.get_absolute_url()).content.decode()
+    from forums.threadpage import CSRF_PLACEHOLDER
+
+    assert CSRF_PLACEHOLDER not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[2].split('"')[0]
+    post = discussion.posts.get(number=2)
+    response = moderator.post(
+        reverse("forums:hide", args=[community.slug, post.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+def test_an_edited_post_shows_its_new_text(login, community, discussion, member):
+    url = discussion.get_absolute_url()
+    client = login(member)
+    client.get(url)
+    post = discussion.posts.get(number=2)
+    services.edit_post(member, post, "Start from the signed business case.")
+    assert "signed business case" in text(client.get(url))
