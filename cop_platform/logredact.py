@@ -17,6 +17,7 @@ _RULES = [
     # A segment after these words is a secret.
     re.compile(r"(?<=/unsubscribe/)[^/?#\s\"]+"),
     re.compile(r"(?<=/invitation/)[^/?#\s\"]+"),
+    re.compile(r"(?<=/invitations/)[^/?#\s\"]+"),
     re.compile(r"(?<=/confirm-email/)[^/?#\s\"]+"),
     re.compile(r"(?<=/reset/key/)[^/?#\s\"]+"),
     re.compile(r"(?<=/calendar/)[^/?#\s\"]+?(?=\.ics\b)"),

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "csp",
     "taggit",
     "cop_platform",
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "cop_platform.accounts.middleware.RequireMFAMiddleware",
     "cop_platform.accounts.middleware.UserTimezoneMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -142,6 +146,15 @@ ACCOUNT_CHANGE_EMAIL = True
 # do the same work (tests/security/test_enumeration.py).
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Two-factor authentication (allauth.mfa), offered to everyone: an authenticator app (TOTP),
+# recovery codes and security keys (WebAuthn). Required for staff and facilitators of closed
+# communities (cop_platform.accounts.middleware.RequireMFAMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # security keys on http://localhost in development
+MFA_REQUIRED_FOR_PRIVILEGED = env_bool("MFA_REQUIRED_FOR_PRIVILEGED", True)
+# Signed-in sessions listed on the account page, with "sign out other sessions".
+USERSESSIONS_TRACK_ACTIVITY = False  # True would cost queries on every request
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

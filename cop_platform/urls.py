@@ -13,6 +13,8 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),
     path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
+    path("account/data/", views.account_data, name="account_data"),
+    path("account/delete/", views.account_delete, name="account_delete"),
     path("account/", include("cop_platform.accounts.urls")),
     # Before allauth's own: confirming an address signs you in, in whichever browser you use.
     path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),

@@ -13,7 +13,13 @@ from cop_platform import audit
 
 @receiver(auth_signals.user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    from django.conf import settings
+
+    from .middleware import MFA_SESSION_KEY, has_mfa, needs_mfa
+
     audit.record("login", user=user, request=request)
+    if request is not None and hasattr(request, "session") and settings.MFA_REQUIRED_FOR_PRIVILEGED:
+        request.session[MFA_SESSION_KEY] = needs_mfa(user) and not has_mfa(user)
 
 
 @receiver(auth_signals.user_login_failed)
@@ -58,10 +64,20 @@ def connect_mfa():
     from allauth.mfa import signals as mfa_signals
 
     def added(sender, request, user, authenticator, **kwargs):
+        from .middleware import MFA_SESSION_KEY
+
         audit.record("mfa_added", user=user, request=request, method=authenticator.type)
+        if request is not None and hasattr(request, "session"):
+            request.session.pop(MFA_SESSION_KEY, None)
 
     def removed(sender, request, user, authenticator, **kwargs):
+        from django.conf import settings
+
+        from .middleware import MFA_SESSION_KEY, has_mfa, needs_mfa
+
         audit.record("mfa_removed", user=user, request=request, method=authenticator.type)
+        if request is not None and hasattr(request, "session") and settings.MFA_REQUIRED_FOR_PRIVILEGED:
+            request.session[MFA_SESSION_KEY] = needs_mfa(user) and not has_mfa(user)
 
     def reset(sender, request, user, authenticator, **kwargs):
         audit.record("mfa_codes_reset", user=user, request=request, method=authenticator.type)
