@@ -190,22 +190,35 @@ def build_ics(entries, name):
 # --- secret feed addresses --------------------------------------------------------------------
 
 
+def _sign(data, salt):
+    """A stable signed token (no timestamp): the same member gets the same address every time."""
+    return signing.Signer(salt=salt).sign_object(data)
+
+
+def _unsign(token, salt):
+    """The data of a token, or None. Accepts older timestamped tokens (signing.dumps) too."""
+    for unsign in (signing.Signer(salt=salt).unsign_object, lambda t: signing.loads(t, salt=salt)):
+        try:
+            data = unsign(token)
+        except (signing.BadSignature, ValueError):
+            continue
+        return data if isinstance(data, dict) else None
+    return None
+
+
 def _joined(membership):
     return int(membership.joined_at.timestamp()) if membership.joined_at else 0
 
 
 def feed_token(membership):
     """A member's secret token for one community's feeds (community calendar, hot seats)."""
-    return signing.dumps({"m": membership.pk, "j": _joined(membership)}, salt=SALT)
+    return _sign({"m": membership.pk, "j": _joined(membership)}, SALT)
 
 
 def membership_for_token(token, community):
     """The active membership a feed token belongs to, or None (bad, revoked or other community)."""
-    try:
-        data = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict):
+    data = _unsign(token, SALT)
+    if data is None:
         return None
     membership = (
         Membership.objects.active()
@@ -220,17 +233,14 @@ def membership_for_token(token, community):
 
 def my_token(user):
     """The member's secret token for "my calendar"; it covers only current memberships."""
-    return signing.dumps({"u": user.pk}, salt=MY_SALT)
+    return _sign({"u": user.pk}, MY_SALT)
 
 
 def user_for_my_token(token):
     from django.contrib.auth import get_user_model
 
-    try:
-        data = signing.loads(token, salt=MY_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict):
+    data = _unsign(token, MY_SALT)
+    if data is None:
         return None
     return get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
 

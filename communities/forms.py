@@ -44,8 +44,9 @@ class CommunityProposalForm(forms.ModelForm):
 class CommunitySettingsForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "purpose", "scope", "description", "tags", "welcome_message"]
+        fields = ["name", "purpose", "scope", "description", "tags", "welcome_message", "blog_publishers"]
         widgets = {
+            "blog_publishers": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 5}),
             "welcome_message": forms.Textarea(attrs={"rows": 14}),
@@ -57,6 +58,13 @@ class CommunitySettingsForm(forms.ModelForm):
                 "required": "The welcome message cannot be empty: new members read it first."
             },
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["blog_publishers"].required = False  # left out: keep the community's choice
+
+    def clean_blog_publishers(self):
+        return self.cleaned_data.get("blog_publishers") or self.instance.blog_publishers
 
 
 class RejectionForm(forms.Form):

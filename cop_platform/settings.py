@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "forums",
     "hotseats",
     "newsletters",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Redis re-delivers a task not acknowledged within the visibility timeout (acks_late), and a
+# task waiting for its countdown/ETA is held unacknowledged by the worker. So the timeout must
+# exceed the longest countdown we use: e-mail retries back off to EMAIL_RETRY_MAX (30 min)
+# with up to +50% jitter = 45 min (newsletters.sending.max_countdown(); a test checks it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
 CELERY_TASK_ROUTES = {
     "newsletters.tasks.*": {"queue": "email"},
     # Reading uploaded files is the one job a hostile input can make slow or huge: its own
@@ -248,6 +254,26 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "sent-mail
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <community@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sending engine (newsletters/sending/): tries per message, retry backoff, the daily cap
+# on optional e-mail (digests + immediate notifications; over it notifications wait for the
+# next digest).
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "5"))
+EMAIL_RETRY_BASE = int(os.environ.get("EMAIL_RETRY_BASE", "30"))  # seconds; tests shorten it
+EMAIL_RETRY_MAX = 30 * 60
+EMAIL_OPTIONAL_DAILY_CAP = int(os.environ.get("EMAIL_OPTIONAL_DAILY_CAP", "10"))
+# Reply by e-mail: notification e-mails about threads and hot seats carry
+# reply+<signed>@REPLY_EMAIL_DOMAIN (unset: no reply address). Route that domain's mail to
+# `manage.py receive_email` (a Postfix pipe) or to the Postmark inbound webhook.
+REPLY_EMAIL_DOMAIN = os.environ.get("REPLY_EMAIL_DOMAIN", "")
+REPLY_EMAIL_PREFIX = os.environ.get("REPLY_EMAIL_PREFIX", "reply")
+# django-anymail's Postmark webhooks (bounces, complaints, inbound replies) authenticate with
+# HTTP basic auth "user:password" set in Postmark's webhook URL. Without the variable the
+# endpoints refuse every request (a random secret nobody knows), rather than trust anyone.
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET")
+    or f"disabled:{__import__('secrets').token_urlsafe(24)}",
+    "POSTMARK_SERVER_TOKEN": os.environ.get("POSTMARK_SERVER_TOKEN", ""),
+}
 # Where people write when something goes wrong (linked from the sign-up and password pages).
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "help@localhost")
 

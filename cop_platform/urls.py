@@ -25,5 +25,8 @@ urlpatterns = [
     path("communities/", include("forums.urls")),
     path("communities/", include("hotseats.urls")),
     path("", include("newsletters.urls")),  # notifications/, email/, communities/<slug>/newsletter/
+    # Postmark's signed (basic-auth) webhooks: bounces and complaints (tracking/), replies
+    # by e-mail (inbound/); newsletters.receivers_mail turns them into suppressions and posts.
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]

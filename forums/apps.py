@@ -62,8 +62,18 @@ class ForumsConfig(AppConfig):
             register_tab,
         )
 
-        from .views import surveys
+        from .views import blog, surveys
 
+        register_tab(
+            Tab("Blog", "forums:blog", order=15,
+                also_current=("forums:blog_detail", "forums:blog_write", "forums:blog_edit", "forums:blog_author"))
+        )  # fmt: skip
+        register_panel(
+            HomePanel(
+                "forums/blog/_home_panel.html", blog.home_panel, column="main", order=12,
+                shared_by=lambda access: (),  # the same posts for everyone who may see the community
+            )
+        )  # fmt: skip
         register_tab(
             Tab(
                 "Surveys", "forums:survey_list", order=45,

@@ -236,7 +236,75 @@ def seed(world):
         _backdate(thread, start)
     _flag_and_pin(people, communities)
     seed_surveys(people, communities)
+    seed_blog(people, communities)
     return world
+
+
+BLOG_POSTS = [
+    (
+        "benefits-realisation",
+        "maya",
+        "Two years after go-live: what the benefits really were",
+        "We went back to a programme two years on. Half the benefits were real, a quarter moved, a quarter never came.",
+        "We promised **£2.4m** a year. Two years later we went back with the finance team.\n\n"
+        "## What we found\n\n- Half the benefits were real and measured.\n- A quarter had moved to another budget.\n"
+        "- A quarter never came: nobody in the business owned them.\n\n## What I would do again\n\n"
+        "Name an owner in the business *before* the business case is signed.",
+        ["evaluation", "lessons learned"],
+        True,
+    ),
+    (
+        "benefits-realisation",
+        "chloe",
+        "A benefit profile finance will sign",
+        "The one-page profile we use in Cardiff, and the three questions finance always asks.",
+        "Finance asks three things: **what is the baseline**, who measures it, and when.\n\n"
+        "Our template in the library answers all three on one page.",
+        ["business cases", "template"],
+        False,
+    ),
+    (
+        "benefits-realisation",
+        "grace",
+        "My first benefits map",
+        "A newcomer's account of drawing a benefits map for the first time, with help from this community.",
+        "I had never drawn a benefits map. The toolkit and two replies here got me there in an afternoon.",
+        ["benefits realisation", "newcomers"],
+        False,
+    ),
+    (
+        "project-assurance",
+        "noah",
+        "What a good gateway interview feels like",
+        "Members only: notes on interviews that help the team rather than audit it.",
+        "The best interviews feel like a conversation about risk, not an exam.",
+        ["gateway reviews"],
+        False,
+    ),
+]
+
+
+def seed_blog(people, communities):
+    """Four published blog posts (one featured, one with comments, one members-only). Skipped
+    once the first exists."""
+    from .models import BlogPost
+    from .services import blog
+
+    if BlogPost.objects.filter(title=BLOG_POSTS[0][2]).exists():
+        return
+    for slug, author, title, summary, body, tags, featured in BLOG_POSTS:
+        community = communities[slug]
+        post = blog.save_blog_post(
+            people[author], community, title=title, summary=summary, body=body, tags=tags
+        )
+        blog.publish_blog_post(people[author], post)
+        if featured:
+            facilitator = people["priya"]
+            blog.set_featured(facilitator, post, True)
+            blog.comment_on_blog_post(
+                people["chloe"], post, "This matches what we saw in Cardiff. Thank you, Maya."
+            )
+            blog.comment_on_blog_post(people["david"], post, "Could you share the evaluation plan?")
 
 
 def seed_surveys(people, communities):

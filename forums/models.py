@@ -338,6 +338,7 @@ class ModerationAction(models.Model):
 
 
 # Surveys and quick polls live beside the thread polls, in their own module.
+from .models_blog import BlogPost, BlogPostQuerySet  # noqa: E402, F401
 from .models_surveys import (  # noqa: E402, F401
     QuickPoll,
     QuickPollVoter,

@@ -86,8 +86,8 @@ def search_posts(user, q, *, community=None, tag="", solved=""):
     """Posts `user` may read that match `q`, best first; on PostgreSQL each carries a
     `headline` whose matches are wrapped in MARK_START/MARK_STOP (see snippet_parts).
 
-    Uses the same visibility rule as pages: Thread.objects.visible_to(user), no hidden or
-    deleted posts.
+    Uses the same visibility rule as pages: Post.objects.visible_to(user) (deleted posts for
+    nobody, hidden ones and hidden threads for the community's moderators only).
     """
     threads = Thread.objects.visible_to(user)
     if community is not None:
@@ -99,7 +99,7 @@ def search_posts(user, q, *, community=None, tag="", solved=""):
     elif solved == "no":
         threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_post__isnull=True)
     posts = (
-        Post.objects.shown()
+        Post.objects.visible_to(user)
         .filter(thread__in=threads.values("pk"))
         .select_related("thread", "community", "author")
     )

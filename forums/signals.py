@@ -20,3 +20,5 @@ thread_read = Signal()
 # survey, reminder: a facilitator asked to e-mail the members (reminder=False) or to remind
 # those who have not answered yet (reminder=True). Each happens at most once per survey.
 survey_invitations = Signal()
+# post: a BlogPost just published (its comments thread exists).
+blog_published = Signal()

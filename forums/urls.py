@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds, views
-from .views import surveys
+from .views import blog, surveys
 
 app_name = "forums"
 urlpatterns = [
@@ -24,6 +24,14 @@ urlpatterns = [
     path("<slug:slug>/discussions/<int:pk>/moderate/", views.thread_moderate, name="thread_moderate"),
     path("<slug:slug>/discussions/<int:pk>/move/", views.thread_move, name="thread_move"),
     path("<slug:slug>/discussions/<int:pk>/vote/", views.poll_vote, name="poll_vote"),
+    # The blog.
+    path("<slug:slug>/blog/", blog.blog, name="blog"),
+    path("<slug:slug>/blog/new/", blog.write, name="blog_write"),
+    path("<slug:slug>/blog/authors/<int:pk>/", blog.author, name="blog_author"),
+    path("<slug:slug>/blog/<int:pk>/", blog.detail, name="blog_detail"),
+    path("<slug:slug>/blog/<int:pk>/edit/", blog.write, name="blog_edit"),
+    path("<slug:slug>/blog/<int:pk>/comment/", blog.comment, name="blog_comment"),
+    path("<slug:slug>/blog/<int:pk>/feature/", blog.feature, name="blog_feature"),
     # Surveys and quick polls.
     path("<slug:slug>/surveys/", surveys.survey_list, name="survey_list"),
     path("<slug:slug>/surveys/new/", surveys.survey_create, name="survey_create"),

@@ -25,9 +25,18 @@ def survey_audience(survey):
     return audience.narrow(MODERATORS) if survey.published_at is None else audience
 
 
-def register_types():
-    from .models import Post, QuickPoll, Survey, Thread
+def blog_post_audience(post):
+    """Drafts: facilitators and staff (the author reaches their own draft by the page's rule)."""
+    audience = in_community(post)
+    if post.published_at is None:
+        return audience.narrow(MODERATORS)
+    return audience
 
+
+def register_types():
+    from .models import BlogPost, Post, QuickPoll, Survey, Thread
+
+    register(BlogPost, blog_post_audience)
     register(Thread, thread_audience)
     register(Post, post_audience)
     register(Survey, survey_audience)

@@ -1,11 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils.functional import SimpleLazyObject
 
 from communities.models import Participant
 
-from .models import Notification
+from .models import Notification, Suppression
 
 
 def _count(queryset, field):
@@ -17,7 +17,8 @@ def _count(queryset, field):
 
 
 def unread_counts(user):
-    """(unread notifications, conversations with unread messages) for the header, in one query."""
+    """(unread notifications, conversations with unread messages, address suppressed) for the
+    header and the bounce banner, in one query."""
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -26,17 +27,18 @@ def unread_counts(user):
                 Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True), "recipient"
             ),
             talks=_count(Participant.objects.unread().filter(user=OuterRef("pk")), "user"),
+            bounced=Exists(Suppression.objects.filter(email=Lower(OuterRef("email")))),
         )
-        .values_list("notes", "talks")
+        .values_list("notes", "talks", "bounced")
         .first()
     )
-    return row or (0, 0)
+    return row or (0, 0, False)
 
 
 def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"unread_notifications": 0, "unread_messages": 0}
+        return {"unread_notifications": 0, "unread_messages": 0, "email_suppressed": False}
     loaded = {}
 
     def counts():
@@ -47,4 +49,6 @@ def notifications(request):
     return {
         "unread_notifications": SimpleLazyObject(lambda: counts()[0]),
         "unread_messages": SimpleLazyObject(lambda: counts()[1]),
+        # Our e-mails to this member bounce or they complained: base.html shows a banner.
+        "email_suppressed": SimpleLazyObject(lambda: counts()[2]),
     }

@@ -228,6 +228,7 @@ class Batch:
                 "community_id",
                 "user__email",
                 "user__display_name",
+                "user__is_active",
                 "community__name",
                 "community__slug",
             )
@@ -434,6 +435,41 @@ def current_themes(batch):
     return batch.spread(by_community)
 
 
+def missed_notifications(batch):
+    """Notifications whose e-mail was held back by the daily cap (sending engine, guarantee f):
+    they fold into the member's next digest. One query."""
+    from django.db.models import CharField, Exists
+    from django.db.models.functions import Cast, Concat
+
+    from .models import Delivery, Notification
+    from .sending.eligibility import DAILY_CAP
+
+    if not batch.users:
+        return {}
+    capped = Delivery.objects.filter(
+        kind="notification",
+        status=Delivery.Status.SKIPPED,
+        reason=DAILY_CAP,
+        recipient_id=OuterRef("recipient_id"),
+        key=Concat(Value("notification:"), Cast(OuterRef("pk"), CharField())),
+    )
+    rows = (
+        Notification.objects.filter(
+            recipient_id__in=list(batch.users), created_at__gte=batch.since, created_at__lt=batch.until
+        )
+        .filter(Exists(capped))
+        .order_by("-created_at", "-pk")
+        .values_list("recipient_id", "text", "url", "created_at")
+    )
+    per_member = defaultdict(list)
+    for user_id, text, url, created_at in rows:
+        per_member[user_id].append(
+            DigestItem(text=text, url=absolute_url(url or "/"), community="", when=created_at)
+        )
+    return {uid: ItemList(items[:ITEMS_PER_SECTION], len(items)) for uid, items in per_member.items()}
+
+
+register_section(Section("missed", "Notifications you may have missed", missed_notifications, order=1))
 register_section(Section("theme", "Current themes", current_themes, order=5, is_news=False))
 register_section(activity_section("threads", "New discussions", ["thread.created"], 10))
 register_section(activity_section("answers", "Questions answered", ["answer.accepted"], 20))

@@ -1,33 +1,37 @@
-"""Sending many messages: digest batches and newsletter batches.
+"""The built-in e-mail kinds and how digest and newsletter batches run on the sending engine.
 
-Guarantees (shared/DESIGN.md, "Outbound messages"):
-- every message has a Delivery row unique per (recipient, kind, key), created before sending;
-- a sender claims a row with a conditional UPDATE (pending -> sending) and sends only if it won;
-- a row is marked sent after the SMTP server accepted it; a permanent refusal (5xx) marks it
-  failed; a temporary problem (connection lost, 4xx) puts it back to pending and the task
-  retries with backoff; when retries run out the rest of the batch is marked failed;
-- a worker that dies between claiming and marking leaves the row in "sending": its fate is
-  unknown, it is reported as such on the issue's page and never sent again automatically.
-
-Digest batches claim all their rows with one UPDATE and mark them sent with one UPDATE, so a
-batch costs a constant number of queries. Newsletter batches claim one row at a time just
-before sending it, so that a crash leaves at most one message per worker process of unknown
-fate: facilitators see exact numbers.
+Kinds (registered here, see newsletters/sending/kinds.py):
+- "newsletter": one community's issue; rows claimed ten at a time just before they go out
+  (the issue page's numbers move as it sends; a crash leaves at most ten rows unknown);
+  skipped when the member left or was removed, switched the newsletter off, or the
+  community is no longer live.
+- "digest": optional (counts towards the daily cap); composed for a batch of members,
+  claimed, sent and marked in bulk (a constant number of queries per batch).
+- "notification": optional and folding (over the daily cap it waits for the next digest);
+  skipped when the member left the community, switched immediate e-mail off, or may no longer
+  see what it is about.
+- "welcome": skipped when the membership is no longer active.
 """
 
 import smtplib
+from collections import defaultdict
 
-from django.core.mail import get_connection
-from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Q
 
-from . import delivery, digests, mail
-from .models import Delivery
+from communities.models import Community, Membership
+
+from . import digests, mail, sending, targets
+from .models import Delivery, Issue, Notification, Preference
+from .sending import Kind
+
+LEFT = "no longer a member"
+LIST_OFF = "list switched off"
+CONTENT_GONE = "content hidden"
+COMMUNITY_GONE = "community not live"
 
 
 class TemporaryFailure(Exception):
-    """The SMTP server could not take the message now; the caller retries later."""
+    """Some rows could not be sent now and are pending again; the caller retries later."""
 
 
 def is_permanent(error):
@@ -43,94 +47,64 @@ def chunks(items, size):
         yield items[start : start + size]
 
 
-# --- digests ----------------------------------------------------------------------------------
+def _key_pk(key):
+    return int(key.rsplit(":", 1)[1])
 
 
-def send_digest_batch(user_ids, period, *, connection=None):
-    """Compose and send one digest per member of `user_ids` who has something new.
-
-    Returns {"composed", "sent", "failed"}. Idempotent per (member, period key): members whose
-    row is already sent, failed or being sent are skipped. Raises TemporaryFailure after
-    putting unsent rows back to pending, so the task can retry the batch.
-    """
-    batch = digests.Batch(user_ids, period)
-    composed = batch.compose()
-    stats = {"composed": len(composed), "sent": 0, "failed": 0}
-    if not composed:
-        return stats
-    users = batch.users
-    Delivery.objects.bulk_create(
-        [
-            Delivery(recipient_id=uid, email=users[uid].email, kind="digest", key=period.key)
-            for uid in composed
-        ],
-        ignore_conflicts=True,
+def _active_pairs(pairs):
+    """{(user_id, community_id)} of ACTIVE memberships among `pairs`: one query."""
+    if not pairs:
+        return set()
+    users = {u for u, _ in pairs}
+    communities = {c for _, c in pairs}
+    return set(
+        Membership.objects.active()
+        .filter(user_id__in=users, community_id__in=communities)
+        .values_list("user_id", "community_id")
     )
-    with transaction.atomic():
-        claimable = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(kind="digest", key=period.key, recipient_id__in=list(composed), status="pending")
-            .order_by("recipient_id")
-            .values_list("pk", "recipient_id")
-        )
-        Delivery.objects.filter(pk__in=[pk for pk, _ in claimable]).update(
-            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
-        )
-    if not claimable:
-        return stats
-
-    connection = connection or get_connection()
-    sent, failed, untried = [], [], []
-    temporary = None
-    try:
-        for pk, uid in claimable:
-            if temporary is not None:
-                untried.append(pk)
-                continue
-            try:
-                message = mail.digest_email(users[uid], composed[uid], batch)
-                message.connection = connection
-                message.send()
-            except Exception as error:
-                if is_permanent(error):
-                    failed.append((pk, error))
-                    continue
-                temporary = error
-                untried.append(pk)
-                continue
-            sent.append(pk)
-    finally:
-        connection.close()
-        now = timezone.now()
-        if sent:
-            Delivery.objects.filter(pk__in=sent).update(status=Delivery.Status.SENT, sent_at=now)
-        for pk, error in failed:
-            Delivery.objects.filter(pk=pk).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
-        if untried:
-            Delivery.objects.filter(pk__in=untried, status=Delivery.Status.SENDING).update(
-                status=Delivery.Status.PENDING, last_error=str(temporary)[:2000]
-            )
-    stats.update(sent=len(sent), failed=len(failed))
-    if temporary is not None:
-        raise TemporaryFailure(str(temporary)) from temporary
-    return stats
 
 
-def give_up_digest_batch(user_ids, period, error):
-    """Retries are exhausted: record the batch's unsent rows as failed (visible in the admin)."""
-    Delivery.objects.filter(
-        kind="digest", key=period.key, recipient_id__in=list(user_ids), status=Delivery.Status.PENDING
-    ).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
+# --- newsletter -------------------------------------------------------------------------------
 
 
-# --- newsletter issues ------------------------------------------------------------------------
+def check_newsletter(rows):
+    issue_ids = {_key_pk(row.key) for row in rows}
+    issues = Issue.objects.select_related("community").in_bulk(issue_ids)
+    pairs = {
+        (row.recipient_id, issues[_key_pk(row.key)].community_id)
+        for row in rows
+        if _key_pk(row.key) in issues
+    }
+    active = _active_pairs(pairs)
+    off = set(
+        Preference.objects.filter(
+            user_id__in={u for u, _ in pairs}, community_id__in={c for _, c in pairs}, newsletter=False
+        ).values_list("user_id", "community_id")
+    )
+    refused = {}
+    for row in rows:
+        issue = issues.get(_key_pk(row.key))
+        if issue is None or not issue.is_published:
+            refused[row.pk] = CONTENT_GONE
+        elif issue.community.status not in Community.LIVE_STATUSES:
+            refused[row.pk] = COMMUNITY_GONE
+        elif (row.recipient_id, issue.community_id) not in active:
+            refused[row.pk] = LEFT
+        elif (row.recipient_id, issue.community_id) in off:
+            refused[row.pk] = LIST_OFF
+    return refused
+
+
+sending.register(
+    Kind("newsletter", check=check_newsletter, claim_chunk=10, description="a community's newsletter issue")
+)
 
 
 def send_issue_batch(issue, delivery_ids, *, connection=None):
-    """Send `issue` to the recipients of these pending Delivery rows, claiming each just before sending.
+    """Send `issue` to the recipients of these Delivery rows; returns the BatchResult.
 
-    Returns the number sent. Rows already claimed elsewhere are skipped, so running the same
-    batch twice (a duplicate task, a re-enqueued batch after a crash) sends nothing twice.
+    Rows not pending are left alone, so running the same batch twice (a duplicate task, a
+    re-enqueued batch after a crash) sends nothing twice.
     """
     rows = list(
         Delivery.objects.filter(
@@ -142,34 +116,129 @@ def send_issue_batch(issue, delivery_ids, *, connection=None):
         .select_related("recipient")
         .order_by("pk")
     )
-    if not rows:
-        return 0
-    connection = connection or get_connection()
-    sent = 0
-    try:
-        for row in rows:
-            try:
-                delivery.claim(row)
-            except delivery.Unclaimed:
-                continue
-            try:
-                message = mail.newsletter_email(issue, row.recipient)
-                message.connection = connection
-                message.send()
-            except Exception as error:
-                if is_permanent(error):
-                    delivery.mark_failed(row, error)
-                    continue
-                delivery.release_for_retry(row, error)
-                raise TemporaryFailure(str(error)) from error
-            delivery.mark_sent(row)
-            sent += 1
-    finally:
-        connection.close()
-    return sent
+    return sending.send_batch(
+        "newsletter", rows, lambda row: mail.newsletter_email(issue, row.recipient), connection=connection
+    )
 
 
 def give_up_issue_batch(issue, delivery_ids, error):
     Delivery.objects.filter(
         pk__in=list(delivery_ids), kind="newsletter", key=issue.delivery_key, status=Delivery.Status.PENDING
     ).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
+
+
+# --- digests ----------------------------------------------------------------------------------
+
+sending.register(Kind("digest", optional=True, description="the daily or weekly digest"))
+
+
+def send_digest_batch(user_ids, period, *, connection=None):
+    """Compose and send one digest per member of `user_ids` who has something new.
+
+    Returns {"composed", "sent", "failed", "skipped", "unknown"}. Idempotent per (member,
+    period key). Raises TemporaryFailure when rows went back to pending, so the task retries.
+    """
+    batch = digests.Batch(user_ids, period)
+    composed = batch.compose()
+    stats = {"composed": len(composed), "sent": 0, "failed": 0, "skipped": 0, "unknown": 0}
+    if not composed:
+        return stats
+    users = batch.users
+    sending.reserve_many("digest", period.key, [(uid, users[uid].email) for uid in composed])
+    rows = list(
+        Delivery.objects.filter(
+            kind="digest", key=period.key, recipient_id__in=list(composed), status=Delivery.Status.PENDING
+        ).order_by("recipient_id")
+    )
+    for row in rows:
+        row.recipient = users[row.recipient_id]  # loaded by the batch: no query per row
+    result = sending.send_batch(
+        "digest",
+        rows,
+        lambda row: mail.digest_email(users[row.recipient_id], composed[row.recipient_id], batch),
+        connection=connection,
+    )
+    stats.update(sent=result.sent, failed=result.failed, skipped=result.skipped_count, unknown=result.unknown)
+    if result.retry:
+        raise TemporaryFailure(str(result.error)) from result.error
+    return stats
+
+
+def give_up_digest_batch(user_ids, period, error):
+    """Retries are exhausted: record the batch's unsent rows as failed (visible in the admin)."""
+    Delivery.objects.filter(
+        kind="digest", key=period.key, recipient_id__in=list(user_ids), status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def _notifications(rows):
+    ids = {_key_pk(row.key) for row in rows}
+    return Notification.objects.select_related("community").in_bulk(ids)
+
+
+def check_notification(rows):
+    """Immediate e-mail still on for that community, and the member may still see what the
+    notice is about (readers_of its target: removed members, hidden threads, communities turned
+    closed all drop out here, as they do from the notification fan-out)."""
+    notices = _notifications(rows)
+    pairs = {
+        (row.recipient_id, n.community_id)
+        for row in rows
+        if (n := notices.get(_key_pk(row.key))) and n.community_id
+    }
+    off = set(
+        Preference.objects.filter(
+            Q(user_id__in={u for u, _ in pairs}) & Q(community_id__in={c for _, c in pairs}), immediate=False
+        ).values_list("user_id", "community_id")
+    ) if pairs else set()  # fmt: skip
+    # Who may still see what each notice is about: readers_of(target), one query per target.
+    wanted = defaultdict(set)
+    for row in rows:
+        notice = notices.get(_key_pk(row.key))
+        if notice is not None and notice.target:
+            wanted[notice.target].add(row.recipient_id)
+    objects = targets.load_many(wanted)
+    readers = {ref: targets.readers_among(objects.get(ref), ids) for ref, ids in wanted.items()}
+    refused = {}
+    for row in rows:
+        notice = notices.get(_key_pk(row.key))
+        if notice is None:
+            refused[row.pk] = CONTENT_GONE
+            continue
+        if notice.community_id and (row.recipient_id, notice.community_id) in off:
+            refused[row.pk] = LIST_OFF
+        elif notice.target and row.recipient_id not in readers[notice.target]:
+            refused[row.pk] = CONTENT_GONE
+    return refused
+
+
+def build_notification(row):
+    notification = Notification.objects.select_related("community").get(pk=_key_pk(row.key))
+    return mail.notification_email(notification, row.recipient)
+
+
+sending.register(
+    Kind(
+        "notification",
+        build=build_notification,
+        check=check_notification,
+        optional=True,
+        folds=True,
+        description="an immediate e-mail of an in-app notification",
+    )
+)
+
+
+# --- welcome ----------------------------------------------------------------------------------
+
+
+def check_welcome(rows):
+    pairs = {(row.recipient_id, _key_pk(row.key)) for row in rows}
+    active = _active_pairs(pairs)
+    return {row.pk: LEFT for row in rows if (row.recipient_id, _key_pk(row.key)) not in active}
+
+
+sending.register(Kind("welcome", check=check_welcome, description="a community's welcome to a new member"))

@@ -76,6 +76,7 @@ ANNOUNCE = notifying.register(
         text=lambda hotseat, kind, user, extra: _announcement(hotseat, extra["event"], user),
         url=lambda hotseat, kind: hotseat.get_absolute_url(),
         community=lambda hotseat: hotseat.community,
+        about=lambda hotseat: f"hotseat:{hotseat.pk}",
     )
 )  # fmt: skip
 
@@ -140,6 +141,7 @@ ANSWERED = notifying.register(
         ),
         url=lambda question, kind: question.get_absolute_url(),
         community=lambda question: question.hotseat.community,
+        about=lambda question: f"question:{question.pk}",
     )
 )  # fmt: skip
 
@@ -188,6 +190,7 @@ FOLLOW_UP = notifying.register(
         text=_follow_up_text,
         url=lambda follow, kind: follow.question.get_absolute_url(),
         community=lambda follow: follow.question.hotseat.community,
+        about=lambda follow: f"question:{follow.question_id}",
     )
 )
 

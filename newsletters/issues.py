@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Activity, Article, Community, Document, Job, Link, Meeting, Membership, Theme
-from forums.models import Thread
+from forums.models import BlogPost, Survey, Thread
 from hotseats.models import HotSeat
 
 from .digests import theme_url
@@ -153,7 +153,43 @@ def jobs(community, since, now):
     return ["## Jobs", "", *lines, ""] if lines else []
 
 
-DRAFT_SECTIONS = [top_discussions, hot_seats, article_of_the_month, new_in_library, meetings, jobs]
+def blog_posts(community, since, now):
+    """Blog posts published this month, featured first (one query)."""
+    posts = (
+        BlogPost.objects.published()
+        .filter(community=community, published_at__gte=since, published_at__lte=now)
+        .select_related("author")
+        .order_by(F("featured_at").desc(nulls_last=True), "-published_at")[:5]
+    )
+    lines = []
+    for post in posts:
+        post.community = community
+        by = f", by {post.author.name}" if post.author else ""
+        lines.append(f"- [{_md(post.title)}]({post.get_absolute_url()}){by}: {post.teaser}")
+    return ["## From the blog", "", *lines, ""] if lines else []
+
+
+def surveys(community, since, now):
+    """Surveys open now, so the newsletter brings answers (one query)."""
+    rows = Survey.objects.filter(community=community).open_at(now).order_by("closes_at")[:3]
+    lines = []
+    for survey in rows:
+        survey.community = community
+        closes = timezone.localtime(survey.closes_at)
+        lines.append(f"- [{_md(survey.title)}]({survey.get_absolute_url()}): open until {closes:%A %-d %B}")
+    return ["## Have your say", "", *lines, ""] if lines else []
+
+
+DRAFT_SECTIONS = [
+    top_discussions,
+    blog_posts,
+    hot_seats,
+    article_of_the_month,
+    new_in_library,
+    meetings,
+    surveys,
+    jobs,
+]
 
 
 def draft_for(community, now=None, author=None):
@@ -402,6 +438,7 @@ class IssueStats:
     in_flight: int
     failed: int
     unknown: int
+    skipped: int = 0
 
     @property
     def done(self):
@@ -409,12 +446,15 @@ class IssueStats:
 
     @property
     def percent(self):
-        return round(100 * (self.sent + self.failed + self.unknown) / self.total) if self.total else 100
+        done = self.sent + self.failed + self.unknown + self.skipped
+        return round(100 * done / self.total) if self.total else 100
 
 
 def stats(issue, now=None):
-    """Counts by fate, in one query. A row still "sending" long after it was claimed belongs to a
-    worker that died mid-send: whether the member got it is unknown, and it is never resent."""
+    """Counts by fate, in one query. "Unknown": the connection was lost once the message was
+    handed over (the server may have accepted it), or a row is still "sending" long after it
+    was claimed (its worker died mid-send). Unknown rows are never resent. "Skipped": the
+    member was no longer eligible when their turn came (left, removed, unsubscribed, bounced)."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=unknown_after())
     s = Delivery.Status
@@ -423,8 +463,9 @@ def stats(issue, now=None):
         sent=Count("pk", filter=Q(status=s.SENT)),
         remaining=Count("pk", filter=Q(status=s.PENDING)),
         failed=Count("pk", filter=Q(status=s.FAILED)),
-        unknown=Count("pk", filter=Q(status=s.SENDING, claimed_at__lt=stale)),
+        unknown=Count("pk", filter=Q(status=s.UNKNOWN) | Q(status=s.SENDING, claimed_at__lt=stale)),
         in_flight=Count("pk", filter=Q(status=s.SENDING, claimed_at__gte=stale)),
+        skipped=Count("pk", filter=Q(status=s.SKIPPED)),
     )
     return IssueStats(**counts)
 
@@ -436,7 +477,7 @@ def problem_rows(issue, now=None, limit=50):
     s = Delivery.Status
     return list(
         Delivery.objects.filter(kind=KIND, key=issue.delivery_key)
-        .filter(Q(status=s.FAILED) | Q(status=s.SENDING, claimed_at__lt=stale))
+        .filter(Q(status__in=[s.FAILED, s.UNKNOWN]) | Q(status=s.SENDING, claimed_at__lt=stale))
         .select_related("recipient")
         .order_by("status", "email")[:limit]
     )

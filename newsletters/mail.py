@@ -92,5 +92,36 @@ def newsletter_email(issue, recipient, *, test=False):
     )
 
 
+def notification_email(notification, recipient):
+    """The e-mail of one notification; about a thread or a hot seat it carries a signed reply address."""
+    from . import targets
+    from .inbound.addresses import make_address
+
+    reply_to = None
+    kind, _ = targets.parse(notification.target)
+    target = targets.get(kind)
+    if target is not None and target.reply is not None:
+        address = make_address(notification.target, recipient.pk)
+        reply_to = [address] if address else None
+    context = {
+        "notification": notification,
+        "recipient": recipient,
+        "community": notification.community,
+        "reply_by_email": bool(reply_to),
+    }
+    if notification.community_id is None:
+        return build_email(
+            "notification", context, to=recipient.email, list_id="notifications", reply_to=reply_to
+        )
+    return optional_email(
+        "notification",
+        context,
+        recipient,
+        list_name=f"immediate:{notification.community_id}",
+        list_id=f"notifications.{notification.community.slug}",
+        reply_to=reply_to,
+    )
+
+
 def issue_path(issue):
     return reverse("newsletters:issue", args=[issue.community.slug, issue.pk])

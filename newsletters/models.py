@@ -20,6 +20,10 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What the notice is about, as "<reply kind>:<pk>" ("thread:12", "question:7"): the sending
+    # engine re-checks that the member may still see it, and the e-mail carries a signed
+    # reply address for it (newsletters/inbound/replies.py). Blank for notices about nothing.
+    target = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -64,9 +68,10 @@ class Preference(models.Model):
 class Delivery(models.Model):
     """One outbound e-mail, unique per (recipient, kind, key): the same key is never sent twice.
 
-    A sender claims the row (pending -> sending) with a conditional UPDATE, sends, then marks it
-    sent. A row left in "sending" means a worker died mid-send: its fate is unknown and it is
-    shown to facilitators rather than sent again.
+    The ledger of the sending engine (newsletters/sending/): a sender claims the row
+    (pending -> sending) with a conditional UPDATE, re-checks eligibility, sends, then marks it
+    sent, failed, skipped (with its reason) or unknown. A row left in "sending" means a worker
+    died mid-send: its fate is unknown too, and neither kind of unknown is ever sent again.
     """
 
     class Status(models.TextChoices):
@@ -75,6 +80,7 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
+        UNKNOWN = "unknown", "Unknown (the server may have accepted it)"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
@@ -85,6 +91,7 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    reason = models.CharField(max_length=40, blank=True, help_text="Why a skipped row was not sent.")
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -94,10 +101,40 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "kind", "key"], name="one_delivery_per_key")
         ]
-        indexes = [models.Index(fields=["kind", "key", "status"])]
+        indexes = [
+            models.Index(fields=["kind", "key", "status"]),
+            models.Index(fields=["recipient", "sent_at"], name="delivery_recipient_sent"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.key} to {self.email} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address the engine never sends to: it bounced hard, its owner complained, or staff
+    put it here. The member sees a notice asking them to fix it; changing the account's
+    address (or staff removing the row) lifts it."""
+
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Spam complaint"
+        MANUAL = "manual", "Added by staff"
+
+    email = models.EmailField(unique=True, help_text="Stored in lower case.")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    source = models.CharField(max_length=40, blank=True, help_text="postmark, dsn, admin, ...")
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.get_reason_display()})"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
 
 class IssueQuerySet(models.QuerySet):

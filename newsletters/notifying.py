@@ -58,6 +58,9 @@ class Topic:
     url: Callable[[Any, str], str]
     community: Callable[[Any], Any]
     email: Callable[[str], bool] = lambda kind: True
+    # target -> "<kind>:<pk>" (newsletters/targets.py): what the notice is about, so the
+    # sending engine re-checks readers_of it and the e-mail carries a signed reply address.
+    about: Callable[[Any], str] | None = None
 
 
 _topics = {}
@@ -134,9 +137,15 @@ def tell_batch(name, target_id, kind, user_ids, extra=None):
         )
     url = t.url(target, kind)
     text = t.text
+    about = t.about(target) if t.about else ""
     rows = Notification.objects.bulk_create(
         Notification(
-            recipient=u, community=community, kind=kind, url=url, text=text(target, kind, u, extra)[:300]
+            recipient=u,
+            community=community,
+            kind=kind,
+            url=url,
+            text=text(target, kind, u, extra)[:300],
+            target=about,
         )
         for u in users
     )

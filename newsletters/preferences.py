@@ -88,3 +88,11 @@ def describe(ref: ListRef, community=None):
         "immediate": f"immediate notification e-mails{where}",
         "all": "all optional e-mail from every community",
     }[ref.name]
+
+
+def lift_suppression(user):
+    """Take the member's own address off the suppression list (they fixed it); True if it was on."""
+    from .models import Suppression
+
+    deleted, _ = Suppression.objects.filter(email=user.email.strip().lower()).delete()
+    return bool(deleted)

@@ -48,6 +48,7 @@ THREAD_CREATED = notifying.register(
         text=_thread_text,
         url=lambda thread, kind: thread.get_absolute_url(),
         community=lambda thread: thread.community,
+        about=lambda thread: f"thread:{thread.pk}",
     )
 )  # fmt: skip
 
@@ -90,6 +91,7 @@ POST = notifying.register(
         text=_post_text,
         url=lambda post, kind: post.get_absolute_url(),
         community=lambda post: post.community,
+        about=lambda post: f"thread:{post.thread_id}",
     )
 )
 

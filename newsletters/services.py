@@ -7,15 +7,19 @@ from communities.models import Community, Membership
 from cop_platform.emails import build_email
 from cop_platform.markdown import render_markdown, stored_html
 
-from . import delivery, mail
+from . import delivery, mail, sending
 from .models import Notification, Preference
 
 
-def notify(recipient, text, *, url="", kind="notice", community=None, email=False):
+def notify(recipient, text, *, url="", kind="notice", community=None, email=False, target=""):
     """Put a notice under the member's bell; with email=True also e-mail it at once, if the
-    member has not switched immediate e-mail off for that community."""
+    member has not switched immediate e-mail off for that community.
+
+    `target` ("thread:12", "question:7") names what the notice is about: the sending engine
+    re-checks that the member may still see it, and the e-mail carries a reply address for it.
+    """
     notification = Notification.objects.create(
-        recipient=recipient, text=text[:300], url=url, kind=kind, community=community
+        recipient=recipient, text=text[:300], url=url, kind=kind, community=community, target=target
     )
     if email and (community is None or Preference.for_member(recipient, community).immediate):
         from . import tasks  # tasks import this module
@@ -25,40 +29,53 @@ def notify(recipient, text, *, url="", kind="notice", community=None, email=Fals
 
 
 def send_notification_email(notification_id):
-    """E-mail one notification; idempotent per notification."""
+    """E-mail one notification through the engine (kind "notification"); at most once."""
     notification = (
         Notification.objects.select_related("recipient", "community").filter(pk=notification_id).first()
     )
     if notification is None:
         return False
-    return _email_notification(notification)
+    recipient = notification.recipient
+    return delivery.send_once(
+        recipient,
+        "notification",
+        f"notification:{notification.pk}",
+        lambda: mail.notification_email(notification, recipient),
+    )
 
 
 def send_notification_emails(notification_ids):
-    """E-mail a batch of notifications (one query to load them); each at most once. Returns how
-    many this call sent."""
-    notifications = Notification.objects.select_related("recipient", "community").filter(
-        pk__in=notification_ids
+    """E-mail a batch of notifications through the sending engine: rows created in bulk,
+    eligibility checked for the batch, one SMTP connection; each at most once. Returns how many
+    this call sent. Raises the SMTP error when some went back to pending, so the task retries."""
+    from .models import Delivery
+
+    notifications = {
+        f"notification:{n.pk}": n
+        for n in Notification.objects.select_related("recipient", "community").filter(pk__in=notification_ids)
+    }
+    if not notifications:
+        return 0
+    Delivery.objects.bulk_create(
+        [
+            Delivery(recipient=n.recipient, email=n.recipient.email, kind="notification", key=key)
+            for key, n in notifications.items()
+        ],
+        ignore_conflicts=True,
     )
-    return sum(bool(_email_notification(n)) for n in notifications)
-
-
-def _email_notification(notification):
-    recipient = notification.recipient
-
-    def build():
-        context = {"notification": notification, "recipient": recipient, "community": notification.community}
-        if notification.community_id is None:
-            return build_email("notification", context, to=recipient.email, list_id="notifications")
-        return mail.optional_email(
-            "notification",
-            context,
-            recipient,
-            list_name=f"immediate:{notification.community_id}",
-            list_id=f"notifications.{notification.community.slug}",
+    rows = list(
+        Delivery.objects.filter(
+            kind="notification", key__in=list(notifications), status=Delivery.Status.PENDING
         )
-
-    return delivery.send_once(recipient, "notification", f"notification:{notification.pk}", build)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    result = sending.send_batch(
+        "notification", rows, lambda row: mail.notification_email(notifications[row.key], row.recipient)
+    )
+    if result.retry:
+        raise result.error
+    return result.sent
 
 
 def unread_count(user):

@@ -100,12 +100,38 @@ def send_digest_batch(self, user_ids, frequency, period_key):
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
 
-# --- newsletter -------------------------------------------------------------------------------
-
-
 def backoff(retries):
-    """30 s, 1 min, 2 min, 4 min... capped at 30 min."""
-    return min(30 * 2**retries, 1800)
+    """Jittered exponential backoff: about 30 s, 1 min, 2 min... capped at 30 min (± 50%)."""
+    from .sending import backoff as engine_backoff
+
+    return engine_backoff(retries)
+
+
+@shared_task(bind=True, max_retries=5)
+def send_deliveries(self, kind, delivery_ids):
+    """Send one batch of ledger rows of a registered kind (sending.fan_out enqueues these).
+
+    Rows put back to pending by a temporary failure are retried with jittered backoff; when
+    the task's retries run out they are marked failed.
+    """
+    from . import sending
+    from .models import Delivery
+
+    rows = list(
+        Delivery.objects.filter(pk__in=list(delivery_ids), kind=kind, status=Delivery.Status.PENDING)
+        .select_related("recipient")
+        .order_by("pk")
+    )
+    result = sending.send_batch(kind, rows)
+    if result.retry:
+        if self.request.retries >= self.max_retries:
+            sending.ledger.give_up(result.retry, result.error)
+            return result.sent
+        raise self.retry(args=[kind, result.retry], countdown=backoff(self.request.retries))
+    return result.sent
+
+
+# --- newsletter -------------------------------------------------------------------------------
 
 
 @shared_task
@@ -125,16 +151,16 @@ def send_issue_batch(self, issue_id, delivery_ids):
     issue = Issue.objects.select_related("community", "author").filter(pk=issue_id).first()
     if issue is None:
         return 0
-    try:
-        sent = fanout.send_issue_batch(issue, delivery_ids)
-    except fanout.TemporaryFailure as error:
+    result = fanout.send_issue_batch(issue, delivery_ids)
+    if result.retry:
         if self.request.retries >= self.max_retries:
-            fanout.give_up_issue_batch(issue, delivery_ids, error)
+            fanout.give_up_issue_batch(issue, result.retry, result.error)
             issues.finish_if_done(issue_id)
-            return None
-        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+            return result.sent
+        # Only the rows put back to pending go round again.
+        raise self.retry(args=[issue_id, result.retry], countdown=backoff(self.request.retries))
     issues.finish_if_done(issue_id)
-    return sent
+    return result.sent
 
 
 @shared_task
@@ -151,7 +177,9 @@ def resume_issue(issue_id):
 def resume_stalled_issues():
     """Beat: issues whose sending stopped (a lost worker) get their waiting rows re-enqueued."""
     from . import issues
+    from .sending import ledger
 
+    ledger.settle_stale()
     return issues.resume_stalled()
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     # E-mail settings and unsubscribe (the latter works without signing in)
     path("email/preferences/", views.preferences, name="preferences"),
     path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("email/works-again/", views.email_works, name="email_works"),
     path("email/link/<str:token>/", views.follow_link, name="link"),
     # A community's newsletter
     path("communities/<slug:slug>/newsletter/", views.issue_list, name="issue_list"),

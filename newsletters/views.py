@@ -19,7 +19,7 @@ from . import effect, issues, links, mail
 from .forms import IssueForm, PreferenceForm, ScheduleForm
 from .models import Issue, LinkCount, Notification
 from .notification_groups import group_notifications
-from .preferences import describe, member_communities, preferences_for, save_preference
+from .preferences import describe, lift_suppression, member_communities, preferences_for, save_preference
 from .preferences import unsubscribe as unsubscribe_list
 from .tokens import BadToken, read_token
 
@@ -78,6 +78,16 @@ def preferences(request):
             return redirect("newsletters:preferences")
         messages.error(request, "Some settings could not be saved; please check the highlighted choices.")
     return render(request, "newsletters/preferences.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="5/h", method="POST", block=True)
+def email_works(request):
+    """The member says their address works again: take it off the suppression list."""
+    if lift_suppression(request.user):
+        messages.success(request, f"Thank you. We will send e-mail to {request.user.email} again.")
+    return redirect("newsletters:preferences")
 
 
 def _mask(email):

@@ -88,6 +88,15 @@ class Community(models.Model):
         default=DEFAULT_WELCOME,
         help_text="Sent to every new member. {name}, {community} and {facilitator} are filled in.",
     )
+
+    class BlogPublishers(models.TextChoices):
+        MEMBERS = "members", "Every member"
+        CORE = "core", "Core members and facilitators"
+
+    blog_publishers = models.CharField(
+        "who may publish on the blog", max_length=10, choices=BlogPublishers.choices,
+        default=BlogPublishers.MEMBERS,
+    )  # fmt: skip
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -206,6 +206,26 @@ class CommunityAccess:
     def can_vote_quick_poll(self, poll):
         return self.is_member and poll.is_open
 
+    # --- the blog (duck-typed on the post: author_id, published_at) ---------------------
+    @property
+    def can_publish_blog(self):
+        """Members, or only core members and facilitators, as the community chooses."""
+        if not self.can_post:
+            return False
+        if self.community.blog_publishers == "members":
+            return True
+        return self.membership.role in ("core", "facilitator")
+
+    def can_view_blog_post(self, post):
+        if post.published_at is not None:
+            return self.can_view
+        return self.can_view and (self._is_author(post) or self.can_moderate)
+
+    def can_edit_blog_post(self, post):
+        return self.can_moderate or (self.can_post and self._is_author(post))
+
+    can_feature_blog_post = can_moderate
+
     # --- the calendar --------------------------------------------------------------------
     @property
     def can_follow_events(self):

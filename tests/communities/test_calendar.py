@@ -318,3 +318,19 @@ def test_reminder_requests_answer_404_for_drafts_strangers_and_unknown_kinds(
     assert not EventFollow.objects.exists()
     assert HotSeat.objects.count() == 2
     assert Membership.objects.filter(user=outsider).count() == 0
+
+
+def test_a_members_feed_address_is_stable_and_older_timestamped_addresses_still_work(
+    client, member, closed_community
+):
+    from django.core import signing
+
+    meeting(closed_community, "Private review", starts=datetime.datetime(2026, 12, 10, 9, tzinfo=UTC))
+    membership = member.memberships.get(community=closed_community)
+    assert calendar.feed_token(membership) == calendar.feed_token(membership)
+    old = signing.dumps(
+        {"m": membership.pk, "j": 0 if not membership.joined_at else int(membership.joined_at.timestamp())},
+        salt=calendar.SALT,
+    )
+    url = reverse("communities:calendar_member_feed", args=[closed_community.slug, old])
+    assert [str(e["summary"]) for e in events(client.get(url))] == ["Private review"]

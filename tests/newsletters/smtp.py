@@ -19,22 +19,59 @@ def free_port():
 
 
 class Recorder:
-    """Accepts mail, refuses addresses containing "bounce" (550), and can hold one address's
-    DATA until released, so a test can kill the worker while that message is in flight."""
+    """Accepts mail and misbehaves per recipient, as real servers and networks do:
 
-    def __init__(self, hold=None):
+    - an address containing "bounce" is refused at RCPT (550);
+    - "busy" gets 451 at RCPT (a temporary refusal) the first `busy_times` times;
+    - "cutrcpt" drops the connection at RCPT, before DATA (safe to retry), `cut_times` times;
+    - "dropper" is ACCEPTED (recorded) and then the connection drops before the reply;
+    - "sleepy" is accepted (recorded) and the reply comes only after `sleep` seconds;
+    - `hold` keeps one address's DATA waiting until released, so a test can kill the worker
+      while that message is in flight.
+    `connections` counts SMTP sessions (EHLO), to check one connection per batch.
+    """
+
+    def __init__(self, hold=None, *, busy_times=1, cut_times=1, sleep=3.0):
         self.received = []  # one entry per accepted recipient of each message
         self.messages = []
         self.hold = hold
         self.holding = threading.Event()
         self.release = threading.Event()
         self.lock = threading.Lock()
+        self.connections = 0
+        self.busy_left = Counter()
+        self.busy_times, self.cut_times, self.sleep = busy_times, cut_times, sleep
+        self.cuts = Counter()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.lock:
+            self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if "bounce" in address:
             return "550 5.1.1 No such user here"
+        if "busy" in address:
+            with self.lock:
+                self.busy_left[address] += 1
+                if self.busy_left[address] <= self.busy_times:
+                    return "451 4.2.1 Mailbox busy, try later"
+        if "cutrcpt" in address:
+            with self.lock:
+                self.cuts[address] += 1
+                cut = self.cuts[address] <= self.cut_times
+            if cut:
+                server.transport.abort()
+                return "421 gone"  # never reaches the client
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    def _record(self, envelope):
+        with self.lock:
+            self.received.extend(envelope.rcpt_tos)
+            self.messages.append(envelope.content)
+            del self.messages[:-20]
 
     async def handle_DATA(self, server, session, envelope):
         if self.hold and self.hold in envelope.rcpt_tos:
@@ -42,10 +79,15 @@ class Recorder:
             while not self.release.is_set():
                 await asyncio.sleep(0.05)
             return "451 4.3.0 Gone away"  # the sender died meanwhile: nobody hears this
-        with self.lock:
-            self.received.extend(envelope.rcpt_tos)
-            if len(self.messages) < 5:
-                self.messages.append(envelope.content)
+        if any("dropper" in address for address in envelope.rcpt_tos):
+            self._record(envelope)  # the message is queued here...
+            server.transport.abort()  # ...and the connection drops before "250"
+            return "250 never heard"
+        if any("sleepy" in address for address in envelope.rcpt_tos):
+            self._record(envelope)
+            await asyncio.sleep(self.sleep)
+            return "250 Message accepted, eventually"
+        self._record(envelope)
         return "250 Message accepted for delivery"
 
     def counts(self):

@@ -183,9 +183,10 @@ def test_a_batch_costs_the_same_queries_for_one_and_fifty_members(community, clo
     many, stats_fifty = count(fifty)
     assert (stats_one["sent"], stats_fifty["sent"]) == (1, 50)
     # memberships+users+communities, activity (newest rows and totals per verb), themes,
-    # members' expertise, unanswered questions with their tags, insert deliveries,
-    # savepoint, lock pending, mark sending, release savepoint, mark sent
-    assert few == many == 11
+    # members' expertise, unanswered questions with their tags, insert deliveries, load the
+    # pending rows, savepoint, lock pending, mark sending, release savepoint, suppression
+    # list (the engine's eligibility check), mark sent, notifications held back by the cap
+    assert few == many == 14
 
 
 def test_refused_addresses_are_failed_and_a_lost_connection_retries(member, facilitator, community):

@@ -63,7 +63,7 @@ def test_a_failed_smtp_send_can_be_retried_and_then_sends_once(member, community
 
         send_welcome(membership.pk)
     delivery = Delivery.objects.get(recipient=member, kind="welcome")
-    assert (delivery.status, delivery.last_error) == ("pending", "gone")
+    assert (delivery.status, delivery.last_error) == ("pending", "SMTPServerDisconnected: gone")
 
     monkeypatch.setattr(EmailBackend, "send_messages", real_send)
     tasks.send_welcome.delay(membership.pk)

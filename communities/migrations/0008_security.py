@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0006_craft'),
+        ('communities', '0007_blog_publishers'),
     ]
 
     operations = [
