@@ -373,6 +373,8 @@ LOGGING = {
 
 # --- Product limits ----------------------------------------------------------------------
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# First-day accounts: a few threads and a pause between replies (forums.services.posting).
+NEW_ACCOUNT_LIMITS = env_bool("NEW_ACCOUNT_LIMITS", True)
 # The security audit trail (accounts.SecurityEvent) keeps events this long; purged daily.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 CELERY_BEAT_SCHEDULE["purge-security-events"] = {
