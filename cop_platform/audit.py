@@ -31,5 +31,5 @@ def record(kind, *, user=None, request=None, actor=None, identifier="", **detail
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:200],
         detail={key: value for key, value in detail.items() if value is not None},
     )
-    log.info("security event %s user=%s actor=%s", kind, event.user_id, event.actor_id)
+    log.debug("security event %s user=%s actor=%s", kind, event.user_id, event.actor_id)
     return event
