@@ -95,4 +95,7 @@ ARTICLE_FEATURED = register("article.featured", "featured the article of the mon
 THEME_STARTED = register("theme.started", "started a theme")
 MEETING_SCHEDULED = register("meeting.scheduled", "scheduled a meeting")
 MEETING_NOTES = register("meeting.notes", "posted meeting notes")
+COMMUNITY_DORMANT = register("community.dormant", "marked the community dormant")
+COMMUNITY_ARCHIVED = register("community.archived", "archived the community")
+COMMUNITY_REOPENED = register("community.reopened", "reopened the community")
 MEMBER_STAGE_CHANGED = register("member.stage_changed", "moved along the participation path")

@@ -32,3 +32,11 @@ def settle_nudge_outcomes():
     from .nudges import settle_outcomes
 
     settle_outcomes()
+
+
+@shared_task
+def check_facilitators():
+    """Beat, daily: admins hear of each community that lost its last active facilitator (once)."""
+    from .health import check_facilitators
+
+    return check_facilitators()

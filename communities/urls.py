@@ -19,6 +19,7 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/<slug:slug>/", views.review_decide, name="review_decide"),
     path("health/", views.health, name="health"),
+    path("health/<slug:slug>/<slug:action>/", views.lifecycle, name="lifecycle"),
     path("<slug:slug>/", views.home, name="home"),
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<int:pk>/role/", views.set_role, name="set_role"),

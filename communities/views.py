@@ -12,7 +12,8 @@ from django_ratelimit.decorators import ratelimit
 from cop_platform import pagecache
 from cop_platform.params import get_int
 
-from . import activity, engagement, services
+from . import activity, services
+from . import health as health_signs
 from .extensions import panels_for
 from .forms import (
     CommunityProposalForm,
@@ -367,4 +368,39 @@ def review_decide(request, slug):
 def health(request):
     if not can_review_proposals(request.user):
         raise Http404
-    return render(request, "communities/health.html", {"rows": engagement.portfolio_health()})
+    return render(
+        request,
+        "communities/health.html",
+        {"rows": health_signs.portfolio_health(), "quiet_days": health_signs.QUIET_DAYS},
+    )
+
+
+LIFECYCLE_ACTIONS = {
+    "warn_dormant": (
+        health_signs.warn_dormant,
+        "The facilitators of “{}” have been told it may be marked dormant.",
+    ),
+    "mark_dormant": (health_signs.mark_dormant, "“{}” is now dormant."),
+    "archive": (
+        health_signs.archive_community,
+        "“{}” is archived: read-only, still readable and searchable.",
+    ),
+    "reopen": (health_signs.reopen_community, "“{}” is open again."),
+}
+
+
+@login_required
+@require_POST
+def lifecycle(request, slug, action):
+    if not can_review_proposals(request.user) or action not in LIFECYCLE_ACTIONS:
+        raise Http404
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    service, done = LIFECYCLE_ACTIONS[action]
+    try:
+        service(request.user, community)
+        messages.success(request, done.format(community.name))
+    except CommunityError as error:
+        messages.error(request, str(error))
+    return redirect("communities:health")

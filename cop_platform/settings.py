@@ -234,6 +234,11 @@ CELERY_BEAT_SCHEDULE["nudge-outcomes"] = {
     "task": "communities.tasks.settle_nudge_outcomes",
     "schedule": 3600.0,
 }
+# Admins hear when a community has lost its last active facilitator (communities.health).
+CELERY_BEAT_SCHEDULE["facilitator-check"] = {
+    "task": "communities.tasks.check_facilitators",
+    "schedule": crontab(minute=15, hour=7),
+}
 CELERY_BEAT_SCHEDULE["hotseats-advance"] = {"task": "hotseats.tasks.advance_hotseats", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hotseats-expert-daily"] = {
     "task": "newsletters.hotseat_emails.send_expert_daily_emails",

@@ -1,3 +1,4 @@
+from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,6 +28,27 @@ urlpatterns = [
     path("", include("newsletters.urls")),  # notifications/, email/, communities/<slug>/newsletter/
     # Postmark's signed (basic-auth) webhooks: bounces and complaints (tracking/), replies
     # by e-mail (inbound/); newsletters.receivers_mail turns them into suppressions and posts.
-    path("anymail/", include("anymail.urls")),
+    # Only Postmark's: anymail.urls also routes a dozen other providers' webhooks, some of which
+    # answered 500 (a missing SDK) to anyone (found by tests/security/test_bad_input.py).
+    path(
+        "anymail/",
+        include(
+            (
+                [
+                    path(
+                        "postmark/inbound/",
+                        PostmarkInboundWebhookView.as_view(),
+                        name="postmark_inbound_webhook",
+                    ),
+                    path(
+                        "postmark/tracking/",
+                        PostmarkTrackingWebhookView.as_view(),
+                        name="postmark_tracking_webhook",
+                    ),
+                ],
+                "anymail",
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

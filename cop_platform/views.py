@@ -8,7 +8,7 @@ from django_ratelimit.decorators import ratelimit
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
 from communities.search import search_repertoire
-from forums.queries import search_posts, snippet_parts
+from forums import search as discussions
 from forums.services import recognition_for
 from hotseats.models import Question
 
@@ -71,21 +71,16 @@ def search(request):
     q = request.GET.get("q", "").strip()[:200]
     results = None
     if q:
-        posts = list(
-            search_posts(request.user, q).select_related("thread", "community", "author")[
-                :SEARCH_SECTION_SIZE
-            ]
-        )
-        for post in posts:
-            post.snippet = snippet_parts(post)
+        found = discussions.search(request.user, q, per_page=SEARCH_SECTION_SIZE)
         questions = list(
             Question.objects.visible_to(request.user)
             .search(q)
             .select_related("hotseat", "hotseat__community")[:SEARCH_SECTION_SIZE]
         )
         repertoire = search_repertoire(request.user, q, limit=SEARCH_SECTION_SIZE)
-        results = {"posts": posts, "questions": questions, "repertoire": repertoire}
-        results["count"] = len(posts) + len(questions) + repertoire.count
+        results = {"threads": found.hits, "questions": questions, "repertoire": repertoire}
+        results["count"] = found.count + len(questions) + repertoire.count
+        results["more_threads"] = found.count > len(found.hits)
     return render(request, "search.html", {"q": q, "results": results})
 
 

@@ -50,6 +50,9 @@ class ForumsConfig(AppConfig):
         from . import insight
 
         register_insight(InsightSource("questions", insight.dashboard_figures, order=10))
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_ensure_fts, sender=self, dispatch_uid="forums-fts")
         self._register_surveys()
 
     def _register_surveys(self):
@@ -87,3 +90,12 @@ class ForumsConfig(AppConfig):
             HomePanel("forums/surveys/_home_panel.html", surveys.quick_poll_panel, column="side", order=15)
         )
         register_calendar_source(CalendarSource("survey", surveys.calendar_entries, order=30))
+
+
+def _ensure_fts(using, **kwargs):
+    """SQLite drops a table's triggers when a migration rebuilds it: put the search ones back."""
+    from django.db import connections
+
+    from .fts import ensure_sqlite_fts
+
+    ensure_sqlite_fts(connections[using])

@@ -148,6 +148,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search discussions", max_length=200, required=False)
     community = forms.CharField(required=False, max_length=60)
     tag = forms.CharField(required=False, max_length=100)
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Thread.Kind.choices], required=False)
     solved = forms.ChoiceField(
         choices=[("", "Any"), ("yes", "Solved questions"), ("no", "Unsolved questions")], required=False
     )
+    author = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))

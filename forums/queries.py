@@ -4,10 +4,8 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
 from communities.models import Membership
 from communities.policy import get_community_for
@@ -80,81 +78,6 @@ def similar_threads(community, access, title, limit=5):
     for word in words:
         match |= Q(title__icontains=word)
     return list(threads.filter(match).order_by("-last_post_at")[:limit])
-
-
-def search_posts(user, q, *, community=None, tag="", solved=""):
-    """Posts `user` may read that match `q`, best first; on PostgreSQL each carries a
-    `headline` whose matches are wrapped in MARK_START/MARK_STOP (see snippet_parts).
-
-    Uses the same visibility rule as pages: Post.objects.visible_to(user) (deleted posts for
-    nobody, hidden ones and hidden threads for the community's moderators only).
-    """
-    threads = Thread.objects.visible_to(user)
-    if community is not None:
-        threads = threads.filter(community=community)
-    if tag:
-        threads = threads.filter(Q(tags__slug=tag) | Q(tags__name__iexact=tag))
-    if solved == "yes":
-        threads = threads.filter(accepted_post__isnull=False)
-    elif solved == "no":
-        threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_post__isnull=True)
-    posts = (
-        Post.objects.visible_to(user)
-        .filter(thread__in=threads.values("pk"))
-        .select_related("thread", "community", "author")
-    )
-    # A thread's title counts for its opening post only, so a matching title brings up the
-    # question once rather than every reply under it.
-    if is_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-
-        query = SearchQuery(q, search_type="websearch", config="english")
-        title = Case(When(number=1, then=F("thread__title")), default=Value(""), output_field=CharField())
-        vector = SearchVector(title, weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
-        )
-        return (
-            posts.annotate(document=vector)
-            .filter(document=query)
-            .annotate(
-                rank=SearchRank(vector, query),
-                headline=SearchHeadline(
-                    "body",
-                    query,
-                    config="english",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                ),
-            )  # fmt: skip
-            .order_by("-rank", "-created_at")
-        )
-    match = Q()
-    for word in q.split()[:8]:
-        match &= Q(body__icontains=word) | Q(number=1, thread__title__icontains=word)
-    return posts.filter(match).order_by("-created_at")
-
-
-# Private-use characters delimit highlighted words, so the snippet can be split into parts that
-# the template escapes one by one: user text is never marked safe.
-MARK_START, MARK_STOP = "\ue000", "\ue001"
-
-
-def snippet_parts(post, length=40):
-    """[(text, highlighted)] for a search result, from the PostgreSQL headline or the post text."""
-    headline = getattr(post, "headline", None)
-    if not headline:
-        return [(Truncator(strip_tags(post.body_html)).words(length), False)]
-    parts = []
-    for chunk in headline.split(MARK_START):
-        marked, _, rest = chunk.rpartition(MARK_STOP)
-        if marked:
-            parts.append((marked, True))
-        if rest:
-            parts.append((rest, False))
-    return parts
 
 
 def people_who_could_answer(thread, tags, limit=5):

@@ -14,7 +14,7 @@ Costs four queries whatever the number of issues, members or days: the issues, v
 
 import datetime
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -40,6 +40,19 @@ def _role_of(community, user_field):
     )
 
 
+def _midnight(day):
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def _windows(sent_days, field, convert):
+    """Only the six days around each issue, not every day between the first and the last."""
+    rule = Q(pk__lt=0)  # matches nothing, yet still one query (a constant count)
+    for sent in set(sent_days):
+        first, last = sent - datetime.timedelta(days=DAYS), sent + datetime.timedelta(days=DAYS)
+        rule |= Q(**{f"{field}__gte": convert(first), f"{field}__lt": convert(last)})
+    return rule
+
+
 def change(before, after):
     """Whole-percent change, or None when there was nothing before to compare with."""
     if not before:
@@ -58,6 +71,7 @@ def effects(community, issues, *, now=None):
     visits = {}
     for day, role, n in (
         Presence.objects.filter(community=community, day__gte=lo, day__lte=hi)
+        .filter(_windows(sent_days.values(), "day", lambda day: day))
         .annotate(role=_role_of(community, "user"))
         .exclude(role=None)
         .values_list("day", "role")
@@ -72,6 +86,7 @@ def effects(community, issues, *, now=None):
     for day, role, n in (
         Activity.objects.current()
         .filter(community=community, verb__in=CONTRIBUTION_VERBS, created_at__gte=start, created_at__lt=end)
+        .filter(_windows(sent_days.values(), "created_at", _midnight))
         .annotate(role=_role_of(community, "actor"), day=TruncDate("created_at", tzinfo=datetime.UTC))
         .exclude(role=None)
         .values_list("day", "role")
@@ -126,7 +141,9 @@ def effects(community, issues, *, now=None):
 
 
 def issue_effect(issue, *, now=None):
-    return effects(issue.community, [issue], now=now)[0]
+    """The effect of one issue, or None for an issue that never started sending."""
+    found = effects(issue.community, [issue], now=now)
+    return found[0] if found else None
 
 
 def headline(effect):

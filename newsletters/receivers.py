@@ -30,3 +30,14 @@ def tell_proposer(sender, community, approved, **kwargs):
 @receiver(signals.community_proposed)
 def tell_staff(sender, community, **kwargs):
     tasks.tell_staff_of_proposal.delay_on_commit(community.pk)
+
+
+@receiver(signals.dormancy_warned)
+def tell_facilitators_of_dormancy(sender, community, **kwargs):
+    tasks.tell_facilitators_of_dormancy.delay_on_commit(community.pk)
+
+
+@receiver(signals.facilitator_lost)
+def tell_admins_facilitator_lost(sender, community, last_seen, **kwargs):
+    episode = last_seen.date().isoformat() if last_seen else "never"
+    tasks.tell_admins_facilitator_lost.delay_on_commit(community.pk, episode)

@@ -234,3 +234,19 @@ def send_invitation(self, invitation_id, number):
     from . import craft
 
     return craft.send_invitation(invitation_id, number)
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def tell_facilitators_of_dormancy(self, community_id):
+    """Warn a quiet community's facilitators before an admin marks it dormant."""
+    from .lifecycle import tell_facilitators_of_dormancy
+
+    tell_facilitators_of_dormancy(community_id)
+
+
+@shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+def tell_admins_facilitator_lost(self, community_id, episode):
+    """E-mail admins that a community lost its last active facilitator (once per episode)."""
+    from .lifecycle import tell_admins_facilitator_lost
+
+    tell_admins_facilitator_lost(community_id, episode)

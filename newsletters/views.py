@@ -229,9 +229,10 @@ def issue_detail(request, slug, pk):
     if issue.is_published and not access.can_send_newsletter:
         links.count(LinkCount.Kind.OPEN, issue.delivery_key)
     if access.can_send_newsletter:
-        if issue.is_published:
+        if issue.is_published and issue.started_at:  # an issue marked sent by hand may have no start
             context["effect"] = effect.issue_effect(issue)
-            context["effect_headline"] = effect.headline(context["effect"])
+            if context["effect"]:
+                context["effect_headline"] = effect.headline(context["effect"])
         context.update(
             stats=issues.stats(issue),
             problems=issues.problem_rows(issue) if issue.is_published else [],

@@ -1,5 +1,6 @@
-"""Full-text search over the discussions a member may read."""
+"""Full-text search over the discussions a member may read: each thread once, best first."""
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -7,11 +8,10 @@ from communities.models import Community
 from communities.policy import get_community_for
 from cop_platform.params import get_int
 
+from .. import search as discussions
 from ..forms import SearchForm
-from ..queries import (
-    search_posts,
-    snippet_parts,
-)
+
+PER_PAGE = 20
 
 
 def search(request, slug=None):
@@ -19,7 +19,7 @@ def search(request, slug=None):
     if slug is not None:
         community, access = get_community_for(request.user, slug)
     form = SearchForm(request.GET or None)
-    page = None
+    page = results = author = None
     q = ""
     communities = Community.objects.visible_to(request.user).filter(status__in=Community.LIVE_STATUSES)
     if form.is_valid() and form.cleaned_data["q"].strip():
@@ -28,12 +28,21 @@ def search(request, slug=None):
         scope = community
         if scope is None and data["community"]:
             scope = communities.filter(slug=data["community"]).first()
-        results = search_posts(
-            request.user, q, community=scope, tag=data["tag"].strip(), solved=data["solved"]
+        if data["author"]:
+            author = get_user_model().objects.filter(pk=data["author"], is_active=True).first()
+        filters = discussions.Filters(
+            community=scope,
+            kind=data["kind"],
+            author=author,
+            since=data["since"],
+            until=data["until"],
+            solved=data["solved"],
+            tag=data["tag"].strip(),
         )
-        page = Paginator(results, 20).get_page(get_int(request.GET, "page", 1, minimum=1))
-        for post in page.object_list:
-            post.snippet = snippet_parts(post)
+        results = discussions.search(
+            request.user, q, filters, page=get_int(request.GET, "page", 1, minimum=1), per_page=PER_PAGE
+        )
+        page = Paginator(range(results.count), PER_PAGE).get_page(results.page)
     return render(
         request,
         "forums/search.html",
@@ -42,6 +51,8 @@ def search(request, slug=None):
             "access": access,
             "form": form,
             "page": page,
+            "results": results,
+            "author": author,
             "q": q,
             "communities": communities.order_by("name") if community is None else [],
         },

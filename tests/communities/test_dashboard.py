@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities import activity, insight
-from communities.models import Activity, Community, Membership, Presence, Sponsorship
+from communities.models import Activity, Membership, Presence, Sponsorship
 from forums.models import Post, Thread
 from hotseats.models import HotSeat, Question
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory, member_of
@@ -443,39 +443,3 @@ def test_dashboard_query_count_does_not_grow(login, community, facilitator, djan
         MembershipFactory(community=community)
     with django_assert_num_queries(19):
         client.get(dashboard(community))
-
-
-# --- site health (kept from before) ---------------------------------------------------------
-
-
-def test_site_health_flags_communities_without_facilitators_or_activity(login, staff, community, facilitator):
-    orphan = CommunityFactory(name="Orphaned Community")
-    MembershipFactory(community=orphan)
-    Community.objects.filter(pk=orphan.pk).update(
-        last_activity_at=timezone.now() - datetime.timedelta(days=90)
-    )
-    activity.record(community, facilitator, "thread.created", "A fresh thread")
-
-    page = words(login(staff).get(reverse("communities:health")))
-
-    assert "Orphaned Community" in page
-    assert "No facilitator" in page
-    assert "Quiet for over 60 days" in page
-    row = page.split("Benefits Realisation", 1)[1].split("Orphaned Community", 1)[0]
-    assert "No facilitator" not in row
-
-
-def test_site_health_is_for_staff_only(login, member):
-    assert login(member).get(reverse("communities:health")).status_code == 404
-
-
-def test_site_health_query_count_does_not_grow(login, staff, django_assert_num_queries):
-    client = login(staff)
-    CommunityFactory.create_batch(2)
-    # session, user, communities with their signs, sidebar, notifications
-    with django_assert_num_queries(5):
-        client.get(reverse("communities:health"))
-    for c in CommunityFactory.create_batch(15):
-        MembershipFactory.create_batch(2, community=c)
-    with django_assert_num_queries(5):
-        client.get(reverse("communities:health"))

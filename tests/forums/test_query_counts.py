@@ -143,7 +143,7 @@ def test_my_questions_and_search_query_counts(login, member, community, django_a
     with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
     url = _get(client, reverse("forums:search_all") + "?q=searchable")
-    # 1 session, 2 user, 3 count, 4 results (+ thread, community, author), 5 communities for the
-    # filter, 6 sidebar, 7 notifications
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 matching posts, 4 matching titles, 5 the threads' best posts (+ thread,
+    # community, author, snippet), 6 communities for the filter, 7 sidebar, 8 notifications
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200

@@ -72,10 +72,11 @@ def test_search_costs_the_same_queries_for_few_and_many_matches(
     thread(member, community, title="Baselining one")
     url = reverse("search")
     client.get(url, {"q": "baselining"})
-    # session, user, posts, hot seat questions, documents, links, meetings, sidebar, notifications
-    with django_assert_num_queries(9):
+    # session, user, matching posts, matching titles, the threads' best posts with snippets,
+    # hot seat questions, documents, links, meetings, sidebar, notifications
+    with django_assert_num_queries(11):
         client.get(url, {"q": "baselining"})
     for i in range(8):
         thread(member, community, title=f"Baselining {i}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         client.get(url, {"q": "baselining"})

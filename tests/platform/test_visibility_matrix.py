@@ -180,6 +180,7 @@ def _build_content(community, author, expert, state, now):
     o["issue"] = Issue.objects.create(
         community=community, subject=f"Issue {token(state, 'issue')}", body="News", author=author,
         status=Issue.Status.DRAFT if hidden else Issue.Status.SENT,
+        started_at=None if hidden else now, finished_at=None if hidden else now,
     )  # fmt: skip
     for kind, verb in [
         ("thread", "thread.created"), ("post", "post.created"), ("hotseat", "hotseat.scheduled"),
