@@ -88,6 +88,12 @@ class CommunitiesConfig(AppConfig):
             )
         )  # fmt: skip
         self._register_calendar()
+        self._register_guests()
+
+    def _register_guests(self):
+        from . import guests
+
+        guests.register()
 
     def _register_calendar(self):
         from .calendar import meeting_entries, theme_entries

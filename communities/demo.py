@@ -465,4 +465,8 @@ def seed(world):
     communities = seed_communities(people)
     seed_repertoire(people, communities)
     seed_calendar(people, communities)
+    # Presence choices: Noah shows his profile only to members of his communities, Tom hides
+    # when he was last active (both idempotent updates).
+    type(people["noah"]).objects.filter(pk=people["noah"].pk).update(profile_visibility="members")
+    type(people["tom"]).objects.filter(pk=people["tom"].pk).update(show_last_active=False)
     return {**world, "people": people, "communities": communities}

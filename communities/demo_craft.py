@@ -3,7 +3,8 @@
 In "Benefits Realisation": a participation path with members at every stage (and one ready to
 move up), a few private conversations, two newcomers for the nudge queue (one who never posted,
 one whose first post, made by forums.demo_craft, waits for a reply), a sent nudge that converted, and a pending
-invitation. Priya (facilitator) sees it all; Grace (member) sees her path and her messages.
+invitation. Priya (facilitator) sees it all; Grace (member) sees her path and her messages; Ivy
+(ivy@example.com, joined two days ago) sees the first-week checklist.
 """
 
 import datetime
@@ -20,6 +21,8 @@ SLUG = "benefits-realisation"
 NEWCOMERS = [
     ("nadia", "Nadia Brooks", "Cardiff Council", "Project Officer", 9),
     ("leo", "Leo Fraser", "Home Office", "Business Analyst", 12),
+    # In her first week: the home page shows her the first-week checklist.
+    ("ivy", "Ivy Chen", "Transport for the North", "Benefits Officer", 2),
 ]
 
 
@@ -107,7 +110,8 @@ def seed(world):
             acted_at=now - datetime.timedelta(days=20), messaged=olivia,
             outcome_due_at=now - datetime.timedelta(days=13), converted=True, created_at=now - datetime.timedelta(days=20),
         )  # fmt: skip
-    world["craft_newcomers"] = {"nadia": nadia, "leo": newcomers[1]}
+    newcomers[2].expertise.set(["benefits realisation"])
+    world["craft_newcomers"] = {"nadia": nadia, "leo": newcomers[1], "ivy": newcomers[2]}
 
     # --- a pending invitation ---------------------------------------------------------------------
     if not Invitation.objects.filter(community=community).exists():

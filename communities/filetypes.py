@@ -12,8 +12,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from cop_platform.refusals import Refused
 
-class UploadRefused(Exception):
+
+class UploadRefused(Refused):
     """str(error) tells the uploader why, in words they can act on."""
 
 

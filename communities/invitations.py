@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from cop_platform.refusals import Refused
+
 from . import activity, signals
 from .models import Community, Invitation, Membership
 from .policy import access_for
@@ -24,7 +26,7 @@ MAX_PER_BATCH = 50
 MAX_RESENDS = 3
 
 
-class InvitationError(Exception):
+class InvitationError(Refused):
     """An invitation was refused; str(error) is a message for the person who asked."""
 
 

@@ -13,6 +13,8 @@ from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from cop_platform.refusals import Refused
+
 from . import signals
 from .models import (
     MAX_PARTICIPANTS,
@@ -36,7 +38,7 @@ MAX_BODY = 10000
 _LINK_RE = re.compile(r"(?:https?://|www\.|mailto:|ftp://)", re.IGNORECASE)
 
 
-class MessagingError(Exception):
+class MessagingError(Refused):
     """A message was refused; str(error) is a message for the person who wrote it."""
 
 

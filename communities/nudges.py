@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from cop_platform.refusals import Refused
+
 from . import messaging
 from .extensions import NudgeCandidate, nudge_sources, register_nudge_source
 from .models import Activity, Community, Membership, Nudge
@@ -57,7 +59,7 @@ DEFAULT_TEMPLATES = {
 }
 
 
-class NudgeError(Exception):
+class NudgeError(Refused):
     """A nudge action was refused; str(error) is a message for the facilitator."""
 
 

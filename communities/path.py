@@ -19,6 +19,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cop_platform.refusals import Refused
+
 from . import events
 from .models import Activity, Membership
 
@@ -206,7 +208,7 @@ def ready_members(community, limit=None, now=None):
 # --- changes (services) ------------------------------------------------------------------------
 
 
-class PathError(Exception):
+class PathError(Refused):
     """A path change was refused; str(error) is a message for the facilitator."""
 
 

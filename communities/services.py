@@ -8,13 +8,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cop_platform import audit
+from cop_platform.refusals import Refused
 
 from . import activity, signals
 from .models import Community, Membership
 from .policy import access_for, can_review_proposals
 
 
-class CommunityError(Exception):
+class CommunityError(Refused):
     """A change was refused; str(error) is a message for the person who asked."""
 
 

@@ -506,7 +506,7 @@ def update_meeting(
 
 def rsvp(user, meeting, response):
     """Say whether you will come; answering again changes the answer."""
-    if not access_for(user, meeting.community).can_rsvp:
+    if not access_for(user, meeting.community).can_rsvp and not _is_guest(user, meeting):
         raise CommunityError("Only members of this community can reply to its meetings.")
     if response not in Rsvp.Response.values:
         raise CommunityError("Please choose going, maybe or not going.")
@@ -537,3 +537,9 @@ def post_meeting_notes(user, meeting, notes):
                 url=meeting.get_absolute_url(), target=meeting,
             )  # fmt: skip
     return meeting
+
+
+def _is_guest(user, meeting):
+    from .guests import is_guest
+
+    return is_guest(user, meeting)

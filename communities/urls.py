@@ -79,6 +79,7 @@ urlpatterns = [
     path("<slug:slug>/meetings/<int:pk>/rsvp/", views_meetings.meeting_rsvp, name="meeting_rsvp"),
     path("<slug:slug>/meetings/<int:pk>/notes/", views_meetings.meeting_notes, name="meeting_notes"),
     path("<slug:slug>/meetings/<int:pk>/meeting.ics", views_meetings.meeting_ics, name="meeting_ics"),
+    path("<slug:slug>/meetings/<int:pk>/guests/", views_meetings.meeting_guests, name="meeting_guests"),
     path("<slug:slug>/calendar/", views_calendar.community_calendar, name="calendar"),
     path("<slug:slug>/calendar.ics", views_calendar.calendar_feed, name="calendar_feed"),
     path(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import invitations
+from . import guests, invitations
 from .invitations import InvitationError
 from .models import Invitation
 from .policy import get_community_for
@@ -110,6 +110,9 @@ def accept(request, token):
         except InvitationError as error:
             messages.error(request, str(error))
             return redirect(request.path)
+        if invitation.purpose == guests.PURPOSE:
+            messages.success(request, "You are on the guest list. Tell us if you will come.")
+            return redirect(guests.landing(invitation))
         messages.success(request, f"Welcome to {community.name}!")
         return redirect(community)
     return render(

@@ -10,13 +10,16 @@ from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
 
+from . import guests
 from . import services_repertoire as services
 from .calendar import build_ics, meeting_entries_of
 from .forms_repertoire import MeetingForm, NotesForm, RsvpForm
+from .invitations import InvitationError
 from .models import Meeting, Rsvp
-from .policy import get_community_for, get_in_community
+from .policy import access_for, get_community_for, get_in_community
 from .services import CommunityError
 from .views_calendar import ics_response
+from .views_invitations import InviteForm as GuestInviteForm
 
 GOING = Count("rsvps", filter=Q(rsvps__response=Rsvp.Response.GOING))
 
@@ -37,9 +40,22 @@ def meetings(request, slug):
     )
 
 
+def _meeting_for(user, slug, pk, queryset):
+    """(community, access, meeting, guest): by the policy, or as an invited guest of this one
+    meeting (who sees nothing else of a closed community), else 404."""
+    try:
+        community, access, meeting = get_in_community(user, slug, queryset, pk=pk)
+    except Http404:
+        meeting = guests.guest_meeting(user, slug, pk)
+        community = meeting.community
+        return community, access_for(user, community), meeting, True
+    guest = user.is_authenticated and not access.is_member and guests.is_guest(user, meeting)
+    return community, access, meeting, guest
+
+
 def meeting_detail(request, slug, pk):
-    community, access, meeting = get_in_community(
-        request.user, slug, Meeting.objects.select_related("theme", "notes_by", "created_by"), pk=pk
+    community, access, meeting, guest = _meeting_for(
+        request.user, slug, pk, Meeting.objects.select_related("theme", "notes_by", "created_by")
     )
     rsvps = list(meeting.rsvps.select_related("user").order_by("user__display_name"))
     mine = next((r.response for r in rsvps if r.user_id == request.user.pk), None)
@@ -53,6 +69,8 @@ def meeting_detail(request, slug, pk):
             "going": by_response["going"], "maybe": by_response["maybe"],
             "not_going_count": len(by_response["not_going"]), "responses": Rsvp.Response.choices,
             "notes_form": NotesForm(initial={"notes": meeting.notes}) if can_notes else None,
+            "guest": guest, "can_rsvp": access.can_rsvp or guest,
+            "guest_form": GuestInviteForm() if access.can_invite and not meeting.is_past else None,
         },
     )  # fmt: skip
 
@@ -106,7 +124,7 @@ def meeting_edit(request, slug, pk):
 @login_required
 @require_POST
 def meeting_rsvp(request, slug, pk):
-    community, access, meeting = get_in_community(request.user, slug, Meeting.objects.all(), pk=pk)
+    community, access, meeting, guest = _meeting_for(request.user, slug, pk, Meeting.objects.all())
     form = RsvpForm(request.POST)
     try:
         if not form.is_valid():
@@ -142,8 +160,35 @@ def meeting_notes(request, slug, pk):
 
 def meeting_ics(request, slug, pk):
     """The meeting as an iCalendar file, times in UTC so every calendar shows them right."""
-    community, access, meeting = get_in_community(request.user, slug, Meeting.objects.all(), pk=pk)
+    community, access, meeting, guest = _meeting_for(request.user, slug, pk, Meeting.objects.all())
     meeting.community = community
     (entry,) = meeting_entries_of([meeting])
     entry.title = f"{meeting.title} ({community.name})"
     return ics_response(build_ics([entry], meeting.title), f"meeting-{meeting.pk}.ics")
+
+
+@login_required
+@require_POST
+def meeting_guests(request, slug, pk):
+    """A facilitator invites people who are not members to this one meeting."""
+    community, access, meeting = get_in_community(request.user, slug, Meeting.objects.all(), pk=pk)
+    if not access.can_invite:
+        raise Http404
+    form = GuestInviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(form.errors.get("emails", ["Please enter e-mail addresses."])))
+        return redirect(meeting)
+    try:
+        created, skipped = guests.invite_guests(
+            request.user, meeting, form.cleaned_data["emails"], form.cleaned_data["note"]
+        )
+    except InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        if created:
+            messages.success(
+                request, f"{len(created)} guest invitation{'s' if len(created) != 1 else ''} sent."
+            )
+        for email, why in skipped:
+            messages.info(request, f"{email} {why}.")
+    return redirect(meeting)

@@ -1,17 +1,21 @@
 from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from communities import views_calendar
 from communities import views_invitations as communities_invitations
 
-from . import views
+from . import views, views_people
 from .accounts.views import ConfirmEmailView
+from .sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("people/<int:pk>/", views.profile, name="profile"),
+    path("people/", views_people.people, name="people"),
+    path("people/<int:pk>/", views_people.profile, name="profile"),
     path("search/", views.search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),
     path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
     path("account/data/", views.account_data, name="account_data"),

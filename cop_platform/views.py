@@ -1,15 +1,13 @@
 """Cross-app pages: the home feed, member profiles, site search and the rate-limit page."""
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django_ratelimit.decorators import ratelimit
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
 from communities.search import search_repertoire
 from forums import search as discussions
-from forums.services import recognition_for
 from hotseats.models import Question
 
 
@@ -39,27 +37,6 @@ def home(request):
     )
     return render(
         request, "home.html", {"recent": recent, "suggestions": mark_viewer_state(suggestions, request.user)}
-    )
-
-
-def profile(request, pk):
-    person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
-    memberships = (
-        Membership.objects.visible_to(request.user)
-        .active()
-        .filter(user=person)
-        .select_related("community")
-        .order_by("community__name")
-    )
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "person": person,
-            "memberships": memberships,
-            "expertise": list(person.expertise.all()),
-            "recognition": recognition_for(person, request.user),
-        },
     )
 
 

@@ -43,5 +43,25 @@ def seed(world):
         answered = Thread.objects.filter(community=community, reply_count__gt=0).exclude(pk=thread.pk)
         for older, text in zip(list(answered.order_by("created_at")[:5]) * 5, REPLIES, strict=False):
             services.post_reply(david, older, text)
+    _introductions(world, community)
     nudges.build_queue(community)
     return world
+
+
+def _introductions(world, community):
+    """The introductions thread the newcomer checklist points to (tagged "introductions")."""
+    people = world.get("people", {})
+    if "priya" not in people:
+        return
+    thread = services.start_thread(
+        people["priya"], community, title="Introduce yourself here", kind=Thread.Kind.DISCUSSION,
+        body="New here? Tell us who you are, where you work and what you'd like to get better at.",
+        tags=["introductions"],
+    )  # fmt: skip
+    for local, text in (
+        ("grace", "Grace, project manager at Bristol City Council. Learning to write benefit profiles!"),
+        ("leo", "Leo, business analyst at the Home Office, new to benefits work."),
+    ):
+        person = people.get(local) or world.get("craft_newcomers", {}).get(local)
+        if person is not None:
+            services.post_reply(person, thread, text)

@@ -23,6 +23,7 @@ from communities.policy import (
     can_follow_up_in_hotseat,
     can_vote_in_hotseat,
 )
+from cop_platform.refusals import Refused
 
 from . import signals
 from .models import FollowUp, HotSeat, Question, Vote
@@ -31,7 +32,7 @@ DEFAULT_LENGTH = datetime.timedelta(days=5)
 Status = HotSeat.Status
 
 
-class HotSeatError(Exception):
+class HotSeatError(Refused):
     """A change was refused; str(error) is a message for the person who asked."""
 
 

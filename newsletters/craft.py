@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.extensions import ChecklistItem
-from communities.models import Invitation, Membership, Message
+from communities.models import Invitation, Meeting, Membership, Message
 from cop_platform.emails import build_email
 
 from . import delivery
@@ -92,6 +92,7 @@ def send_invitation(invitation_id, number):
             "community": invitation.community,
             "inviter": invitation.invited_by,
             "accept_url": reverse("invitation", args=[invitation.token]),
+            "meeting": _guest_meeting(invitation),
         },
         to=invitation.email,
         list_id="invitations",
@@ -148,3 +149,10 @@ def register_reply_target():
             rate="60/h", group="communities.views_messaging.conversation",
         )
     )  # fmt: skip
+
+
+def _guest_meeting(invitation):
+    """The meeting an event-guest invitation is for (communities.guests), else None."""
+    if invitation.purpose != "meeting_guest":
+        return None
+    return Meeting.objects.filter(pk=invitation.target_id, community=invitation.community).first()

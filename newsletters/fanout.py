@@ -1,8 +1,8 @@
 """The built-in e-mail kinds and how digest and newsletter batches run on the sending engine.
 
 Kinds (registered here, see newsletters/sending/kinds.py):
-- "newsletter": one community's issue; rows claimed ten at a time just before they go out
-  (the issue page's numbers move as it sends; a crash leaves at most ten rows unknown);
+- "newsletter": one community's issue; rows claimed 25 at a time just before they go out
+  (the issue page's numbers move as it sends; a crash leaves at most 25 rows unknown);
   skipped when the member left or was removed, switched the newsletter off, or the
   community is no longer live.
 - "digest": optional (counts towards the daily cap); composed for a batch of members,
@@ -96,7 +96,7 @@ def check_newsletter(rows):
 
 
 sending.register(
-    Kind("newsletter", check=check_newsletter, claim_chunk=10, description="a community's newsletter issue")
+    Kind("newsletter", check=check_newsletter, claim_chunk=25, description="a community's newsletter issue")
 )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Activity, Article, Community, Document, Job, Link, Meeting, Membership, Theme
+from cop_platform.refusals import Refused
 from forums.models import BlogPost, Survey, Thread
 from hotseats.models import HotSeat
 
@@ -30,7 +31,7 @@ def stalled_after():
     return getattr(settings, "NEWSLETTER_STALLED_AFTER", 300)
 
 
-class IssueError(Exception):
+class IssueError(Refused):
     """A facilitator asked for something the issue's state does not allow; the message says why."""
 
 

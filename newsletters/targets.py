@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from communities.policy import readers_of
+from cop_platform.refusals import Refused
 
 
-class ReplyRefused(Exception):
+class ReplyRefused(Refused):
     """A reply by e-mail was not posted; str(error) is the reason told to the member."""
 
 

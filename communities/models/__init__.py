@@ -13,6 +13,7 @@ from .community import (
     Presence,
 )
 from .craft import Invitation, InvitationQuerySet, Nudge, NudgeQuerySet
+from .guests import MeetingGuest
 from .insight import Badge, Sponsorship, Thanks
 from .jobs import Job, JobQuerySet
 from .links import Link, LinkQuerySet, web_url
@@ -60,6 +61,7 @@ __all__ = [
     "Link",
     "LinkQuerySet",
     "Meeting",
+    "MeetingGuest",
     "MeetingQuerySet",
     "Membership",
     "MembershipQuerySet",

@@ -29,6 +29,7 @@ from .access import (
     mark_viewer_state,
 )
 from .messaging import can_read_reports, facilitated_community, may_write_to, message_refusals
+from .people import can_see_last_active, can_see_profile, people_visible_to
 from .querysets import (
     community_moderators,
     community_readers,
@@ -39,6 +40,9 @@ from .querysets import (
 from .readers import EVERYONE, MODERATORS, NOBODY, Audience, audience_of, in_community, readers_of, register
 
 __all__ = [
+    "can_see_last_active",
+    "can_see_profile",
+    "people_visible_to",
     "EVERYONE",
     "MODERATORS",
     "NOBODY",

@@ -48,6 +48,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["profile_visibility"].required = False
         # An old account may hold a zone that is not in the city list (e.g. "GB"): keep it valid.
         current = self.initial.get("timezone") or getattr(self.instance, "timezone", "")
         known = {
@@ -63,8 +64,15 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "organisation", "job_title", "bio", "expertise", "timezone"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "display_name", "organisation", "job_title", "bio", "expertise", "timezone",
+            "profile_visibility", "show_last_active",
+        ]  # fmt: skip
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4}), "profile_visibility": forms.RadioSelect}
+
+    def clean_profile_visibility(self):
+        # Left out of a form (an older client): keep the member's choice.
+        return self.cleaned_data.get("profile_visibility") or self.instance.profile_visibility
 
     def clean_display_name(self):
         name = self.cleaned_data["display_name"].strip()

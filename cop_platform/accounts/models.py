@@ -52,6 +52,19 @@ class User(AbstractUser):
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
 
+    class ProfileVisibility(models.TextChoices):
+        MEMBERS = "members", "Members of my communities"
+        EVERYONE = "everyone", "Everyone signed in"
+
+    profile_visibility = models.CharField(
+        "who may see my profile", max_length=10, choices=ProfileVisibility.choices,
+        default=ProfileVisibility.EVERYONE,
+        help_text="Either way, people who are not signed in never see it.",
+    )  # fmt: skip
+    show_last_active = models.BooleanField(
+        "show when I was last active", default=True, help_text="On your profile, for those who may see it."
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["display_name"]
 

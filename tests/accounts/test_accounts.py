@@ -91,8 +91,10 @@ def test_an_unknown_time_zone_is_refused_and_other_fields_are_kept(login, member
     assert "Kept Org" in text(response)
 
 
-def test_profile_lists_only_communities_the_viewer_may_see(client, member, community, closed_community):
-    page = text(client.get(reverse("profile", args=[member.pk])))
+def test_profile_lists_only_communities_the_viewer_may_see(
+    login, outsider, member, community, closed_community
+):
+    page = text(login(outsider).get(reverse("profile", args=[member.pk])))
     assert "Benefits Realisation" in page
     assert "Assurance Reviewers" not in page
 

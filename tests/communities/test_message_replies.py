@@ -6,7 +6,6 @@ from django.core import mail
 from communities import messaging
 from communities.models import Message
 
-pytest.importorskip("newsletters.targets")
 pytestmark = pytest.mark.django_db
 
 

@@ -222,3 +222,20 @@ def test_a_facilitator_can_write_to_another_suggested_member_with_the_draft_addr
     assert f"Write to someone else instead: {other.name}" in words(client.get(url))
     assert f"Hello {other.name}" in text(client.get(url + f"?to={other.pk}"))
     assert client.get(url + "?to=abc").status_code == 200
+
+
+def test_a_waiting_question_names_members_whose_accepted_answers_match(facilitator, community):
+    from forums.services import accept_answer
+
+    helper = member_of(community, display_name="Hal Helper")
+    asker = member_of(community)
+    old = start_thread(asker, community, title="Dis-benefits?", body="?", tags=["Dis-benefits"])
+    accept_answer(asker, old, post_reply(helper, old, "Count them as negative benefits."))
+    thread = start_thread(
+        asker, community, title="Recording dis-benefits?", body="How?", tags=["Dis-benefits"]
+    )
+    Thread.objects.filter(pk=thread.pk).update(created_at=ago(hours=30))
+    nudges.build_queue(community)
+    item = queue(facilitator, community)[Nudge.Kind.WAITING_QUESTION]
+    assert item.member == helper
+    assert item.suggestions[0]["why"] == "1 accepted answer on it: Dis-benefits"

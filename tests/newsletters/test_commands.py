@@ -28,3 +28,13 @@ def test_send_newsletter_by_hand_once(
         call_command("send_newsletter", str(issue.pk))
     with pytest.raises(CommandError, match="No newsletter issue"):
         call_command("send_newsletter", "999")
+
+
+def test_the_fanout_benchmark_sends_each_member_one_message_over_one_connection_per_batch(db):
+    import io
+
+    out = io.StringIO()
+    call_command("benchmark_fanout", members=120, processes=1, stdout=out)
+    report = out.getvalue()
+    assert "120 newsletters sent" in report
+    assert "SMTP sink: 120 messages received over 3 connections (3 batches of 50" in report

@@ -58,3 +58,10 @@ def test_only_reviewed_places_mark_html_safe():
 def test_dependency_direction(app, forbidden):
     pattern = rf"^\s*(from|import)\s+({'|'.join(forbidden)})(\.|\s|$)"
     assert offending(sources(app), pattern) == []
+
+
+def test_every_refusal_a_service_raises_shares_one_error_base():
+    # Services refuse with their app's error class; all derive from cop_platform.refusals.Refused
+    # so a view can show any of them the same way (refusals.show_refusal).
+    declared = offending(sources(*APPS), r"^class \w+(Error|Refused)\(Exception\)")
+    assert declared == []

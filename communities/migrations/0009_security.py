@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0007_blog_publishers'),
+        ('communities', '0008_meeting_guests'),
     ]
 
     operations = [

@@ -1,0 +1,42 @@
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.test import RequestFactory
+
+from communities.services import CommunityError
+from cop_platform.refusals import Refused, show_refusal
+from forums.services import ForumError
+from hotseats.services import HotSeatError
+
+
+class BodyForm(forms.Form):
+    body = forms.CharField()
+
+
+def _request():
+    request = RequestFactory().post("/", {"body": "What I typed"})
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+@pytest.mark.parametrize("error_class", [CommunityError, ForumError, HotSeatError])
+def test_every_apps_refusal_is_a_refused(error_class):
+    assert issubclass(error_class, Refused)
+
+
+def test_a_refusal_on_a_form_sits_under_its_field_and_keeps_what_was_typed():
+    request = _request()
+    form = BodyForm(request.POST)
+    assert form.is_valid()
+    show_refusal(request, ForumError("This thread is locked."), form=form, field="body")
+    assert form.errors["body"] == ["This thread is locked."]
+    assert form["body"].value() == "What I typed"
+    assert list(get_messages(request)) == []
+
+
+def test_a_refusal_without_a_form_becomes_a_message():
+    request = _request()
+    show_refusal(request, CommunityError("You are already a member."))
+    assert [str(m) for m in get_messages(request)] == ["You are already a member."]
