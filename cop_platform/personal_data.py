@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from cop_platform import audit
+from cop_platform.refusals import Refused
 
 # Never exported: secrets that would let someone act as the user, and internal bookkeeping.
 SECRET_FIELDS = {"password", "key", "secret", "token", "data", "session_key", "session_data"}
@@ -39,7 +40,7 @@ PROFILE_FIELDS = [
 FORMER_MEMBER = "Former member"
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """str(error) tells the member what to do first."""
 
 
