@@ -48,7 +48,7 @@ check-deploy: $(STAMP)
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 worker: $(STAMP)
-	$(BIN)/celery -A cop_platform worker -Q default,email,extract --loglevel=INFO
+	$(BIN)/celery -A cop_platform worker -Q default,email,extraction --loglevel=INFO
 
 beat: $(STAMP)
 	$(BIN)/celery -A cop_platform beat --loglevel=INFO --schedule /tmp/celerybeat-schedule

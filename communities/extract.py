@@ -1,7 +1,7 @@
 """Text inside PDF and Word files, so that search finds what documents say, not only their titles.
 
 pypdf and python-docx are well-kept pure-Python libraries. Extraction runs in a background task
-after upload (communities.tasks, queue "extract"), is capped in pages and characters, and any
+after upload (communities.tasks, queue "extraction"), is capped in pages and characters, and any
 failure leaves the text empty: search then still finds the title, description and tags, and
 the version says "text not indexed".
 

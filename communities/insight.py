@@ -172,7 +172,8 @@ def community_figures(community, period):
     daily = (
         Activity.objects.current()
         .filter(community=community, created_at__gte=period.start, created_at__lte=period.end)
-        .filter(verb__in=CONTRIBUTION_VERBS, actor_id__in=[u for u, _, _ in memberships])
+        .filter(verb__in=CONTRIBUTION_VERBS)
+        .filter(actor__memberships__community=community, actor__memberships__state=Membership.State.ACTIVE)
         .annotate(day=TruncDate("created_at", tzinfo=period.tz))
         .values_list("day")
         .annotate(n=Count("pk"))

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 
-# Queue "extract" (settings.CELERY_TASK_ROUTES), served by its own worker with one process.
+# Queue "extraction" (settings.CELERY_TASK_ROUTES), served by its own worker with one process.
 # acks_late + reject_on_worker_lost=False: the message is acknowledged after the task, but if
 # the worker process dies during it (an OOM kill), the message is NOT put back: a file that
 # kills its reader would otherwise be redelivered forever. The parsing itself runs in a child

@@ -178,6 +178,25 @@ STORAGES = {
         )
     },
 }
+# Uploaded files on S3-compatible object storage (AWS S3, MinIO, Scaleway, ...) through
+# django-storages (`pip install .[s3]`) when a bucket is configured; local files otherwise. Files
+# stay private: downloads still go through the views that ask the policy first.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 # Uploaded files live outside the static tree and are only served through views that ask
 # the policy first (see communities/views for downloads).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -217,11 +236,12 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # exceed the longest countdown we use: e-mail retries back off to EMAIL_RETRY_MAX (30 min)
 # with up to +50% jitter = 45 min (newsletters.sending.max_countdown(); a test checks it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3 * 60 * 60}
+# Three queues so that a slow job never delays another kind: e-mail, text extraction from
+# uploaded files (CPU-heavy, seconds each), and the rest. One worker may serve all three
+# (`make worker`); docker-compose runs one worker per queue (docs/deployment.md).
 CELERY_TASK_ROUTES = {
     "newsletters.tasks.*": {"queue": "email"},
-    # Reading uploaded files is the one job a hostile input can make slow or huge: its own
-    # queue and worker, so it never delays e-mail or the rest (see communities/tasks.py).
-    "communities.tasks.extract_version_text": {"queue": "extract"},
+    "communities.tasks.extract_version_text": {"queue": "extraction"},
 }
 CELERY_BEAT_SCHEDULE = {}
 # Hot seats open and close on time (pages compute the state from the times anyway), and each

@@ -1,12 +1,16 @@
 """Cross-app pages: the home feed, member profiles, site search and the rate-limit page."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
 from communities.search import search_repertoire
+from cop_platform.markdown import render_markdown
 from forums import search as discussions
 from hotseats.models import Question
 
@@ -111,3 +115,33 @@ def account_delete(request):
                 messages.success(request, "Your account is deleted. Your posts stay, signed “Former member”.")
                 return redirect("home")
     return render(request, "accounts/delete.html", {"blocked": blocked, "error": error})
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="300/h", method="POST", block=False)
+def markdown_preview(request):
+    """The "Preview" tab of every Markdown box: the text rendered exactly as it will be stored
+    (sanitised), as an HTML fragment for the page's script."""
+    if getattr(request, "limited", False):
+        return HttpResponse("<p>Preview is resting for a moment; please try again shortly.</p>", status=429)
+    html = render_markdown(request.POST.get("body", "")[:50_000])
+    return HttpResponse(html or '<p class="muted">Nothing to preview yet.</p>')
+
+
+def user_card(request, pk):
+    """The small card shown on hovering or tapping a name: who they are, their roles in the
+    communities the viewer may see, their expertise, and a way to write to them."""
+    person = get_object_or_404(get_user_model().objects.filter(is_active=True), pk=pk)
+    roles = list(
+        Membership.objects.visible_to(request.user)
+        .active()
+        .filter(user=person)
+        .select_related("community")
+        .order_by("community__name")[:4]
+    )
+    return render(
+        request,
+        "accounts/_user_card.html",
+        {"person": person, "roles": roles, "expertise": list(person.expertise.all()[:6])},
+    )

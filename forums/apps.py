@@ -17,7 +17,7 @@ class ForumsConfig(AppConfig):
             register_theme_section,
         )
 
-        from . import events, views  # noqa: F401 - events declares the discussions' activity verbs
+        from . import events, personal_state, views  # noqa: F401 - events declares the discussions' activity verbs; personal_state the thread page's per-viewer reactions, bookmarks, draft
         from .visibility import register_types
 
         register_types()

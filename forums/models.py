@@ -133,6 +133,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     helpful_count = models.PositiveIntegerField(default=0)
+    # {"agree": 3, "thanks": 1}: kept by forums.services.personal.toggle_reaction, shown with the post.
+    reaction_counts = models.JSONField(default=dict, blank=True)
     flag_count = models.PositiveIntegerField(default=0)  # open flags, one per member
     is_first_post = models.BooleanField(default=False)  # the author's first post in the community
 
@@ -337,8 +339,10 @@ class ModerationAction(models.Model):
         return f"{self.get_action_display()} by {self.actor_id}"
 
 
-# Surveys and quick polls live beside the thread polls, in their own module.
+# Surveys and quick polls, blog posts, and each member's own things (reactions, bookmarks,
+# drafts, images) live in their own modules.
 from .models_blog import BlogPost, BlogPostQuerySet  # noqa: E402, F401
+from .models_personal import Bookmark, Draft, PostImage, Reaction  # noqa: E402, F401
 from .models_surveys import (  # noqa: E402, F401
     QuickPoll,
     QuickPollVoter,

@@ -171,7 +171,7 @@ def _version(post):
     return (
         post.pk, post.number, post.thread_id, post.community.slug, post.edited_at, post.hidden_at,
         post.deleted_at, post.helpful_count, post.flag_count, post.is_first_post, post.created_at,
-        zlib.crc32(post.body_html.encode()), post.author_id,
+        zlib.crc32(post.body_html.encode()), post.author_id, tuple(sorted((post.reaction_counts or {}).items())),
         (author.name, author.initials, author.job_title) if author else None,
     )  # fmt: skip
 
@@ -202,3 +202,45 @@ def render_posts(request, items):
     # The fragments are template output (every value escaped by the template engine) and the
     # post bodies in them come from render_markdown: the page shows them as they are.
     return [mark_safe(h.replace(CSRF_PLACEHOLDER, token)) for h in html]  # noqa: S308
+
+
+def render_thread_rows(request, threads, *, can_moderate, show_community=False):
+    """Each thread's row of a list (forums/_thread_row.html) from the fragment cache: keyed by
+    what the row shows, including the relative times as displayed and the viewer's new-reply
+    marks, so a row is rendered again only when something on it changed."""
+    from cop_platform.templatetags.ui import ago
+
+    tz = timezone.get_current_timezone_name()
+    items = []
+    for thread in threads:
+        shown = (
+            thread.pk, thread.title, thread.kind, thread.is_pinned, thread.is_locked, thread.hidden_at,
+            thread.accepted_post_id, thread.reply_count, thread.is_first_post, thread.community.slug,
+            thread.community.name, thread.author.name if thread.author else None,
+            thread.last_post_author.name if thread.last_post_author else None,
+            ago(thread.last_post_at), ago(thread.created_at), thread.last_post_at, thread.created_at,
+            tuple((t.name, t.slug) for t in thread.tags.all()),
+            thread.has_new, thread.is_unseen, can_moderate, show_community, tz,
+        )  # fmt: skip
+        key = (
+            pagecache.prefix() + "tr:" + hashlib.md5(repr(shown).encode(), usedforsecurity=False).hexdigest()
+        )
+        items.append((key, thread))
+    found = cache.get_many([key for key, _ in items])
+    missing = {}
+    for key, thread in items:
+        if key not in found:
+            missing[key] = render_to_string(
+                "forums/_thread_row.html",
+                {
+                    "thread": thread,
+                    "access": {"can_moderate": can_moderate},
+                    "show_community": show_community,
+                },
+            )
+    if missing:
+        cache.set_many(missing, FRAGMENT_SECONDS)
+    for key, thread in items:
+        # Template output: every value in it was escaped by the template engine.
+        thread.row_html = mark_safe(found.get(key) or missing[key])  # noqa: S308
+    return threads

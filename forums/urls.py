@@ -1,13 +1,15 @@
 from django.urls import path
 
 from . import feeds, views
-from .views import blog, surveys
+from .views import blog, personal, surveys
 
 app_name = "forums"
 urlpatterns = [
     # Cross-community pages: two segments starting with "discussions/", which no community
     # pattern ("<slug>/members/", ...) catches; see tests/forums/test_urls.py.
     path("discussions/search/", views.search, name="search_all"),
+    path("discussions/saved/", personal.saved, name="saved"),
+    path("discussions/draft/", personal.draft, name="draft"),
     path("discussions/questions/", views.my_questions, name="my_questions"),
     # Per community: everything under <slug>/discussions/.
     path("<slug:slug>/discussions/", views.thread_list, name="thread_list"),
@@ -56,6 +58,11 @@ urlpatterns = [
     path("<slug:slug>/posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("<slug:slug>/posts/<int:pk>/accept/", views.accept, name="accept"),
     path("<slug:slug>/posts/<int:pk>/helpful/", views.helpful, name="helpful"),
+    path("<slug:slug>/posts/<int:pk>/react/", personal.react, name="react"),
+    path("<slug:slug>/posts/<int:pk>/save/", personal.bookmark, name="bookmark"),
+    path("<slug:slug>/discussions/<int:pk>/mentions/", personal.mentions, name="mentions"),
+    path("<slug:slug>/images/new/", personal.image_upload, name="image_upload"),
+    path("<slug:slug>/images/<str:token>", personal.image, name="image"),
     path("<slug:slug>/posts/<int:pk>/flag/", views.flag, name="flag"),
     path("<slug:slug>/posts/<int:pk>/hide/", views.hide, name="hide"),
     path("<slug:slug>/posts/<int:pk>/dismiss/", views.dismiss, name="dismiss"),

@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from communities.calendar import meeting_reminder_recipients
-from communities.models import Community, EventFollow, Meeting, Membership
+from communities.models import Community, EventFollow, Meeting, MeetingGuest, Membership
 from communities.policy import readers_of
+from cop_platform.accounts.models import User
 from cop_platform.emails import absolute_url, build_email
 from hotseats.models import HotSeat
 
@@ -79,9 +80,13 @@ def remind(kind, pk, user_ids):
     if starts_at <= timezone.now():
         return 0  # too late to remind
     # Who may see the event now (the one visibility rule), and still a member: someone who
-    # left, was removed or lost access in between hears nothing.
+    # left, was removed or lost access in between hears nothing. A meeting's invited guests
+    # (communities.guests) are reminded too: the meeting is the one thing they may see.
     members = Membership.objects.active().filter(community=community).values("user_id")
-    recipients = readers_of(obj).filter(pk__in=user_ids).filter(pk__in=members)
+    allowed = Q(pk__in=readers_of(obj).filter(pk__in=members).values("pk"))
+    if kind == "meeting":
+        allowed |= Q(pk__in=MeetingGuest.objects.filter(meeting=obj).values("user_id"))
+    recipients = User.objects.filter(is_active=True, pk__in=user_ids).filter(allowed)
     sent = 0
     for user in recipients:
 

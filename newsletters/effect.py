@@ -14,7 +14,7 @@ Costs four queries whatever the number of issues, members or days: the issues, v
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -30,14 +30,6 @@ GROUPS = {
     Membership.Role.CORE: "core",
     Membership.Role.PERIPHERAL: "peripheral",
 }
-
-
-def _role_of(community, user_field):
-    return Subquery(
-        Membership.objects.filter(
-            community=community, user=OuterRef(user_field), state=Membership.State.ACTIVE
-        ).values("role")[:1]
-    )
 
 
 def _midnight(day):
@@ -72,11 +64,10 @@ def effects(community, issues, *, now=None):
     for day, role, n in (
         Presence.objects.filter(community=community, day__gte=lo, day__lte=hi)
         .filter(_windows(sent_days.values(), "day", lambda day: day))
-        .annotate(role=_role_of(community, "user"))
-        .exclude(role=None)
-        .values_list("day", "role")
+        .filter(user__memberships__community=community, user__memberships__state=Membership.State.ACTIVE)
+        .values_list("day", "user__memberships__role")
         .annotate(n=Count("pk"))
-        .values_list("day", "role", "n")
+        .values_list("day", "user__memberships__role", "n")
     ):
         key = (day, GROUPS[role])
         visits[key] = visits.get(key, 0) + n
@@ -87,11 +78,11 @@ def effects(community, issues, *, now=None):
         Activity.objects.current()
         .filter(community=community, verb__in=CONTRIBUTION_VERBS, created_at__gte=start, created_at__lt=end)
         .filter(_windows(sent_days.values(), "created_at", _midnight))
-        .annotate(role=_role_of(community, "actor"), day=TruncDate("created_at", tzinfo=datetime.UTC))
-        .exclude(role=None)
-        .values_list("day", "role")
+        .filter(actor__memberships__community=community, actor__memberships__state=Membership.State.ACTIVE)
+        .annotate(day=TruncDate("created_at", tzinfo=datetime.UTC))
+        .values_list("day", "actor__memberships__role")
         .annotate(n=Count("pk"))
-        .values_list("day", "role", "n")
+        .values_list("day", "actor__memberships__role", "n")
     ):
         key = (day, GROUPS[role])
         contributions[key] = contributions.get(key, 0) + n

@@ -392,11 +392,15 @@ def enqueue_pending(issue):
 
 
 def finish_if_done(issue_id):
-    """sending -> sent once no row waits to be sent (rows of unknown fate do not hold it open)."""
+    """sending -> sent once no row waits to be sent and none is being sent by a live worker
+    (another batch may hold a claimed chunk; rows of unknown fate do not hold it open)."""
     issue = Issue.objects.filter(pk=issue_id).only("pk").first()
     if issue is None:
         return False
-    waiting = Delivery.objects.filter(kind=KIND, key=f"issue:{issue_id}", status=Delivery.Status.PENDING)
+    stale = timezone.now() - datetime.timedelta(seconds=unknown_after())
+    waiting = Delivery.objects.filter(kind=KIND, key=f"issue:{issue_id}").filter(
+        Q(status=Delivery.Status.PENDING) | Q(status=Delivery.Status.SENDING, claimed_at__gte=stale)
+    )
     if waiting.exists():
         return False
     return bool(

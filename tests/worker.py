@@ -8,13 +8,13 @@ from pathlib import Path
 
 from django.db import connection
 
-# The same command docker-compose.yml and `make worker` run.
+# The queues `make worker` serves (docker-compose runs one worker per queue).
 WORKER_ARGS = [
     "-A",
     "cop_platform",
     "worker",
     "-Q",
-    "default,email,extract",
+    "default,email,extraction",
     "--loglevel=INFO",
     "--concurrency=2",
 ]

@@ -176,6 +176,10 @@ class CommunityAccess:
     def can_mark_helpful(self, post):
         return self.is_member and not self._is_author(post)
 
+    def can_react(self, post):
+        """Reactions (agree, thanks, ...) follow the same rule as "Helpful"."""
+        return self.can_mark_helpful(post)
+
     def can_flag(self, post):
         return self.is_member and not self._is_author(post)
 

@@ -37,6 +37,7 @@ from ..queries import (
     threads_for_community,
 )
 from ..services import ForumError
+from ..services.personal import discard_draft, draft_text
 
 RATE_LIMITED = (
     "You are posting very quickly. Please wait a few minutes and send it again; your text is kept below."
@@ -109,7 +110,9 @@ def thread_list(request, slug):
         lambda: _page_of_threads(threads.for_list(), wanted),
     )
     page = Paginator(_Counted(count), THREADS_PER_PAGE).get_page(number)
-    page.object_list = _mark_unread(rows, request.user)
+    page.object_list = threadpage.render_thread_rows(
+        request, _mark_unread(rows, request.user), can_moderate=access.can_moderate
+    )
     watching = (
         access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
     )
@@ -223,7 +226,9 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
             "voted": bool(my_votes),
         }
     if reply_form is None and can_reply:
-        initial = {}
+        # The reply box brings back what the viewer was typing, on any device (overlay state).
+        draft = overlay.get("reply_draft")
+        initial = {"body": draft} if draft else {}
         quote = get_int(request.GET, "quote", None, minimum=1)
         if quote:
             quoted = Post.objects.shown().filter(thread=thread, pk=quote).select_related("author").first()
@@ -290,6 +295,8 @@ def thread_create(request, slug):
         raise Http404
     theme = get_int(request.GET, "theme", None, minimum=1)
     initial = {"theme": theme} if theme else {}
+    if request.method == "GET" and (draft := draft_text(request.user, f"thread:{community.pk}")):
+        initial["body"] = draft
     form = ThreadForm(request.POST or None, community=community, access=access, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -310,6 +317,7 @@ def thread_create(request, slug):
             except ForumError as error:
                 form.add_error(None, str(error))
             else:
+                discard_draft(request.user, f"thread:{community.pk}")
                 messages.success(request, "Your post is live. You'll be notified when someone replies.")
                 return redirect(thread)
     return render(
@@ -342,6 +350,7 @@ def reply(request, slug, pk):
             except ForumError as error:
                 form.add_error("body", str(error))
             else:
+                discard_draft(request.user, f"reply:{thread.pk}")
                 messages.success(request, "Thank you! Your reply is posted.")
                 return redirect(post.get_absolute_url())
     messages.error(request, "Your reply was not posted: please see the message below the form.")

@@ -21,6 +21,7 @@ PUBLIC_PAGES = [
     "/search/?q=benefits",
     "/accounts/signup/",
     "/accounts/login/",
+    "/communities/project-assurance/",  # a closed community's public profile
 ]
 FACILITATOR_PAGES = [
     "/",
@@ -36,6 +37,9 @@ FACILITATOR_PAGES = [
     "/email/preferences/",
     "/account/profile/",
     "/notifications/",
+    "/communities/benefits-realisation/discussions/1/",
+    "/communities/benefits-realisation/newsletter/new/",
+    "/communities/discussions/saved/",
     "/communities/benefits-realisation/nudges/",
     "/communities/benefits-realisation/path/",
     "/communities/benefits-realisation/invitations/",

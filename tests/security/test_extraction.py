@@ -33,7 +33,7 @@ def bomb_docx():
 
 def test_extraction_has_its_own_queue():
     route = celery_app.amqp.router.route({}, "communities.tasks.extract_version_text")
-    assert route["queue"].name == "extract"
+    assert route["queue"].name == "extraction"
 
 
 def test_an_ordinary_pdf_is_indexed(member, community, on_commit):

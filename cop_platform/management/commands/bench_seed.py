@@ -10,7 +10,7 @@ Markdown bodies of about 300 characters rendered and stored as the site does on 
 
 Idempotent: if the community `bench` exists with the requested size it does nothing; `--force`
 (or a different size) deletes the benchmark rows and seeds again. Members are
-user0000@bench.invalid ...; user0000 is the signed-in visitor of the load runs.
+user0000@forum-bench.invalid ...; user0000 is the signed-in visitor of the load runs.
 """
 
 import importlib.util
@@ -77,7 +77,8 @@ class Command(BaseCommand):
         community = bench_community()
         if community is not None and not force:
             posts = Post.objects.filter(community=community).count()
-            if posts == wanted_posts:
+            members = User.objects.filter(email__endswith="@forum-bench.invalid").count()
+            if posts == wanted_posts and members == shape["members"]:
                 self.stdout.write(f"Benchmark data present ({posts} posts); --force seeds again.")
                 return
         started = time.perf_counter()
@@ -95,7 +96,7 @@ class Command(BaseCommand):
         if community is not None:
             Post.objects.filter(community=community).delete()
             community.delete()
-        User.objects.filter(email__endswith="@bench.invalid").delete()
+        User.objects.filter(email__endswith="@forum-bench.invalid").delete()
 
     @transaction.atomic
     def seed(self, members, threads, big):
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         users = User.objects.bulk_create(
             [
                 User(
-                    email=f"user{i:04d}@bench.invalid",
+                    email=f"user{i:04d}@forum-bench.invalid",
                     display_name=f"user{i:04d}",
                     password="!",  # noqa: S106 - Django's unusable password: sessions are made directly
                     date_joined=start + timedelta(minutes=i),

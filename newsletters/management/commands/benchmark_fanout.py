@@ -60,7 +60,7 @@ def run_sink(port, ready, counts):
         controller.stop()
 
 
-def send_batches(issue_id, batches, port):
+def send_batches(issue_id, batches, port, forked=True):
     """Send these batches as the worker's task does; returns counts, timings and queries."""
     issue = Issue.objects.select_related("community", "author").get(pk=issue_id)
     result = {"sent": 0, "times": [], "queries": [], "connections": 0, "cpu": 0.0}
@@ -75,7 +75,8 @@ def send_batches(issue_id, batches, port):
         result["sent"] += batch.sent
         result["connections"] += batch.connections
     result["cpu"] = time.process_time() - cpu
-    connection.close()
+    if forked:
+        connection.close()
     return result
 
 
@@ -102,7 +103,8 @@ class Command(BaseCommand):
         context = multiprocessing.get_context("fork")
         counts = context.Array("l", [0, 0])
         ready = context.Event()
-        connections.close_all()
+        # The sink never touches the database, and SIGTERM ends it without Python's clean-up,
+        # so the connection it inherits is never closed under our feet.
         sink = context.Process(target=run_sink, args=(port, ready, counts), daemon=True)
         sink.start()
         try:
@@ -155,11 +157,11 @@ class Command(BaseCommand):
         )
         batches = [ids[start : start + issues.BATCH_SIZE] for start in range(0, len(ids), issues.BATCH_SIZE)]
         shares = [batches[n::processes] for n in range(processes)]
-        connections.close_all()  # each forked process opens its own
         started = time.perf_counter()
         if processes == 1:
-            results = [send_batches(issue.pk, shares[0], port)]
+            results = [send_batches(issue.pk, shares[0], port, forked=False)]
         else:
+            connections.close_all()  # each forked process opens its own
             with multiprocessing.get_context("fork").Pool(processes) as pool:
                 results = pool.starmap(send_batches, [(issue.pk, share, port) for share in shares])
         elapsed = time.perf_counter() - started

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0008_meeting_guests'),
+        ('communities', '0009_activity_insight_index'),
     ]
 
     operations = [
