@@ -6,6 +6,8 @@ name's extension must agree with the content, so an HTML page renamed `.pdf` is 
 The content type stored for a version comes from here and is what downloads are served with.
 """
 
+import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -77,6 +79,97 @@ MARKUP_STARTS = (
 )
 
 
+# Zip-based formats (Office, OpenDocument) are checked from the zip's directory before any
+# entry is read: a 50 KB upload can otherwise unpack to gigabytes during text extraction.
+ZIP_MAX_ENTRIES = 2000
+ZIP_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100  # uncompressed / compressed, per entry and for the whole file
+ZIP_RATIO_FLOOR = 1024 * 1024  # entries smaller than this unpacked are never a bomb
+
+# Markup that a browser (or a PDF reader) would run, found inside a file that is meant to be
+# a PDF or an image: such "polyglots" are refused.
+# Long enough patterns that compressed binary data does not contain them by chance.
+ACTIVE_CONTENT = re.compile(
+    rb"<(?:html|body|head|script|svg|iframe|object|embed|frameset)[\s>/]|<!doctype\s+html|javascript:", re.I
+)
+PDF_ACTIVE_CONTENT = re.compile(rb"/(?:JavaScript|Launch|RichMedia|EmbeddedFile)\b")
+
+
+def check_zip(archive):
+    """Refuse a zip whose directory promises too many entries, too many bytes or a ratio only a
+    zip bomb has. Reads the central directory only."""
+    infos = archive.infolist()
+    if len(infos) > ZIP_MAX_ENTRIES:
+        raise UploadRefused(
+            "This document has too many parts inside it to be checked safely. Please save it again, "
+            "or as a PDF, and retry."
+        )
+    total = sum(info.file_size for info in infos)
+    compressed = sum(info.compress_size for info in infos)
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise UploadRefused(
+            "This document is too large once unpacked. Please make it smaller (for example, compress its "
+            "images) and retry."
+        )
+    for info in infos:
+        if info.file_size > ZIP_RATIO_FLOOR and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise UploadRefused(
+                "This document expands to far more than its size when opened, which is how harmful files "
+                "behave. Please save it again, or as a PDF, and retry."
+            )
+    if total > ZIP_RATIO_FLOOR and total > ZIP_MAX_RATIO * max(compressed, 1):
+        raise UploadRefused(
+            "This document expands to far more than its size when opened, which is how harmful files "
+            "behave. Please save it again, or as a PDF, and retry."
+        )
+
+
+def refuse_active_content(data, filetype):
+    """Refuse a PDF or image that also holds a web page or script (a polyglot)."""
+    if ACTIVE_CONTENT.search(data) or (filetype is PDF and PDF_ACTIVE_CONTENT.search(data)):
+        raise UploadRefused(
+            f"This {filetype.label} file also contains a web page or script, so it cannot be shared here. "
+            "Please export or save it again (for example with “Print to PDF”) and retry."
+        )
+
+
+IMAGE_MAX_PIXELS = 40_000_000  # 40 megapixels: any photo; not a decompression bomb
+
+
+def reencode_image(fileobj, filetype):
+    """The image drawn again by Pillow, as bytes of the same format: whatever else the file held
+    (metadata such as GPS position, appended data, a second format) is gone. Raises UploadRefused."""
+    from PIL import Image, UnidentifiedImageError
+
+    fileobj.seek(0)
+    try:
+        with Image.open(fileobj) as image:
+            if image.width * image.height > IMAGE_MAX_PIXELS:
+                raise UploadRefused(
+                    f"This image is too large ({image.width} × {image.height} pixels). Please resize it and retry."
+                )
+            image.load()
+            out = io.BytesIO()
+            if filetype is JPEG:
+                image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+                image.save(out, "JPEG", quality=90, optimize=True)
+            else:
+                if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                    image = image.convert("RGBA")
+                image.save(out, "PNG", optimize=True)
+    except UploadRefused:
+        raise
+    except Image.DecompressionBombError:
+        raise UploadRefused("This image is too large once opened. Please resize it and retry.") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise UploadRefused(
+            "This image could not be read: it may be damaged. Please save it again and retry."
+        ) from None
+    finally:
+        fileobj.seek(0)
+    return out.getvalue()
+
+
 def extension_of(name):
     return PurePath(name or "").suffix.lower()
 
@@ -93,6 +186,7 @@ def _sniff_zip(fileobj):
     fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as archive:
+            check_zip(archive)
             names = set(archive.namelist())
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
@@ -168,6 +262,8 @@ def detect(name, fileobj):
                 "as UTF-8."
             )
         filetype = {e: t for t in (TEXT, CSV, MARKDOWN) for e in t.extensions}.get(ext, TEXT)
+    if filetype in (PDF, PNG, JPEG):
+        refuse_active_content(_read_all(fileobj), filetype)
     if ext not in filetype.extensions:
         shown = ext or "no extension"
         raise UploadRefused(

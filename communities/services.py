@@ -7,6 +7,7 @@ message fit to show the user when the change is refused.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cop_platform import audit
 from cop_platform.refusals import Refused
 
 from . import activity, signals
@@ -116,6 +117,10 @@ def join_community(user, community):
     access = access_for(user, community, membership)
     if access.is_member:
         raise CommunityError(f"You are already a member of {community.name}.")
+    if access.is_banned:
+        raise CommunityError(
+            f"You were banned from {community.name}, so you cannot join it. Reason: {membership.sanction_reason}"
+        )
     if not access.can_join:
         if not community.is_open:
             raise CommunityError(f"{community.name} is closed: please ask to join instead.")
@@ -141,6 +146,11 @@ def request_membership(user, community, message=""):
         raise CommunityError(f"You are already a member of {community.name}.")
     if access.is_pending:
         raise CommunityError("You have already asked to join; a facilitator will reply soon.")
+    if access.is_banned:
+        raise CommunityError(
+            f"You were banned from {community.name}, so you cannot ask to join it. "
+            f"Reason: {membership.sanction_reason}"
+        )
     if not access.can_request:
         if community.is_open:
             raise CommunityError(f"{community.name} is open: you can join straight away.")
@@ -236,8 +246,13 @@ def change_role(actor, membership, role):
         )
     if membership.role == role:
         return membership
+    old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    audit.record(
+        "role_changed", user=membership.user, actor=actor, community=membership.community.slug,
+        old=old_role, new=role,
+    )  # fmt: skip
     if role == Membership.Role.FACILITATOR:
         activity.record(
             membership.community, actor, "member.facilitator",
@@ -261,4 +276,5 @@ def remove_member(actor, membership):
     membership.state = Membership.State.REMOVED
     membership.role = Membership.Role.PERIPHERAL
     membership.save(update_fields=["state", "role"])
+    audit.record("member_removed", user=membership.user, actor=actor, community=membership.community.slug)
     return membership

@@ -5,9 +5,14 @@ Each function checks the policy, owns its transaction, records the activity and 
 CommunityError with a message fit to show the user when the change is refused.
 """
 
+import contextlib
 import datetime
+import logging
+import shutil
+import tempfile
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -18,6 +23,8 @@ from . import activity, filetypes
 from .models import Article, Document, DocumentVersion, Job, Link, Meeting, Rsvp, Theme
 from .policy import access_for
 from .services import CommunityError
+
+log = logging.getLogger(__name__)
 
 RESERVED_THEME_SLUGS = {"new"}
 
@@ -50,6 +57,11 @@ def _clean_name(name):
 
 
 def _new_version(user, document, upload, filetype, note, number):
+    if filetype in (filetypes.PNG, filetypes.JPEG):
+        try:
+            upload = ContentFile(filetypes.reencode_image(upload, filetype), name=upload.name)
+        except filetypes.UploadRefused as error:
+            raise CommunityError(str(error)) from error
     version = DocumentVersion(
         document=document,
         number=number,
@@ -72,6 +84,8 @@ def _extract_later(version):
     from .tasks import extract_version_text
 
     if version.content_type in EXTRACTORS:
+        version.text_status = DocumentVersion.TextStatus.PENDING
+        DocumentVersion.objects.filter(pk=version.pk).update(text_status=version.text_status)
         extract_version_text.delay_on_commit(version.pk)
 
 
@@ -170,16 +184,55 @@ def count_download(version):
 
 
 def store_extracted_text(version_id):
-    """Fill a version's search text from its file. Safe to run twice; a missing version is skipped."""
-    from .extract import extract_text
+    """Fill a version's search text from its file, once.
 
-    version = DocumentVersion.objects.filter(pk=version_id).first()
-    if version is None:
+    The version is claimed (PENDING -> INDEXING) with a conditional UPDATE; only the claimer
+    extracts. A version found still INDEXING belongs to an attempt that died (the worker was
+    killed mid-way, the message redelivered): it is marked FAILED, never tried again, so a file
+    that kills its reader cannot loop. Extraction runs in a limited child process
+    (communities.extract); any failure marks the version FAILED ("text not indexed").
+    Returns the text stored ("" when none). A missing version is skipped.
+    """
+    from .extract import ExtractionFailed, extract_text_isolated
+
+    Status = DocumentVersion.TextStatus
+    claimed = DocumentVersion.objects.filter(pk=version_id, text_status=Status.PENDING).update(
+        text_status=Status.INDEXING
+    )
+    if not claimed:
+        DocumentVersion.objects.filter(pk=version_id, text_status=Status.INDEXING).update(
+            text_status=Status.FAILED
+        )
         return ""
-    with version.file.open("rb") as fileobj:
-        text = extract_text(version.content_type, fileobj)
-    DocumentVersion.objects.filter(pk=version.pk).update(text=text)
+    version = DocumentVersion.objects.get(pk=version_id)
+    try:
+        with _local_path(version.file) as path:
+            text = extract_text_isolated(
+                version.content_type,
+                path,
+                time_limit=settings.EXTRACT_TIME_LIMIT,
+                memory_limit=settings.EXTRACT_MEMORY_LIMIT,
+            )
+    except (ExtractionFailed, OSError) as error:
+        log.warning("Text of document version %s not indexed: %s", version_id, error)
+        DocumentVersion.objects.filter(pk=version_id).update(text="", text_status=Status.FAILED)
+        return ""
+    DocumentVersion.objects.filter(pk=version_id).update(text=text, text_status=Status.INDEXED)
     return text
+
+
+@contextlib.contextmanager
+def _local_path(fieldfile):
+    """A path on this machine for a stored file (a temporary copy when storage is remote)."""
+    try:
+        yield fieldfile.path
+        return
+    except NotImplementedError:
+        pass
+    with tempfile.NamedTemporaryFile() as copy, fieldfile.open("rb") as source:
+        shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield copy.name
 
 
 # --- links --------------------------------------------------------------------------------

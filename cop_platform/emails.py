@@ -11,7 +11,8 @@ from email.utils import make_msgid
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 _inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
@@ -20,6 +21,16 @@ def absolute_url(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return f"{settings.SITE_URL}{path}"
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a text template with autoescaping off (for subjects, headers and text parts)."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def header_text(value: str) -> str:
+    """A value for a mail header: plain text on one line, whatever the user typed."""
+    return " ".join(str(value).split())
 
 
 _SITE_PATH = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')
@@ -54,8 +65,11 @@ def build_email(
     if unsubscribe_url:
         context["unsubscribe_url"] = absolute_url(unsubscribe_url)
     list_id = list_id or name.replace("_", "-")
-    subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
+    # Subject and text part are plain text: rendered without HTML escaping (a community called
+    # "Risk & Issue" must not arrive as "Risk &amp; Issue"); only the HTML part is escaped. The
+    # subject is one line, so a name with a line break cannot add a header.
+    subject = " ".join(render_plain_text(f"emails/{name}.subject.txt", context).split())
+    text = render_plain_text(f"emails/{name}.txt", context)
     html = absolute_links(_inliner.inline(render_to_string(f"emails/{name}.html", context)))
 
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"

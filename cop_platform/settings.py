@@ -39,7 +39,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Practice Commons")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", SITE_URL)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cop_platform.admin_site.SiteAdminConfig",  # django.contrib.admin, log-in through allauth
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "csp",
     "taggit",
     "cop_platform",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "cop_platform.accounts.middleware.RequireMFAMiddleware",
     "cop_platform.accounts.middleware.UserTimezoneMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
@@ -139,6 +143,20 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_CHANGE_EMAIL = True
+# Sign-up and password reset never say whether an address has an account: the page is the same
+# and the owner (or the unknown address) gets an e-mail instead; the adapter makes both paths
+# do the same work (tests/security/test_enumeration.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Two-factor authentication (allauth.mfa), offered to everyone: an authenticator app (TOTP),
+# recovery codes and security keys (WebAuthn). Required for staff and facilitators of closed
+# communities (cop_platform.accounts.middleware.RequireMFAMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # security keys on http://localhost in development
+MFA_REQUIRED_FOR_PRIVILEGED = env_bool("MFA_REQUIRED_FOR_PRIVILEGED", True)
+# Signed-in sessions listed on the account page, with "sign out other sessions".
+USERSESSIONS_TRACK_ACTIVITY = False  # True would cost queries on every request
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -360,9 +378,17 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tokens never reach a log (cop_platform/logredact.py); a bad Host header is one line.
+    "filters": {
+        "redact": {"()": "cop_platform.logredact.RedactTokens"},
+        "one_line": {"()": "cop_platform.logredact.OneLine"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["redact"]},
+        "django.server": {"filters": ["redact"]},
+        "django.security.DisallowedHost": {"filters": ["one_line", "redact"]},
         "django.db.backends": {"level": "WARNING"},
         # Django gives its logger a console handler of its own; through the root's it printed twice.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
@@ -373,6 +399,17 @@ LOGGING = {
 
 # --- Product limits ----------------------------------------------------------------------
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# First-day accounts: a few threads and a pause between replies (forums.services.posting).
+NEW_ACCOUNT_LIMITS = env_bool("NEW_ACCOUNT_LIMITS", True)
+# The security audit trail (accounts.SecurityEvent) keeps events this long; purged daily.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+CELERY_BEAT_SCHEDULE["purge-security-events"] = {
+    "task": "cop_platform.accounts.tasks.purge_security_events",
+    "schedule": crontab(minute=30, hour=3),
+}
+# Text extraction runs in a child process with these limits (communities/extract.py).
+EXTRACT_TIME_LIMIT = int(os.environ.get("EXTRACT_TIME_LIMIT", "60"))  # seconds
+EXTRACT_MEMORY_LIMIT = int(os.environ.get("EXTRACT_MEMORY_LIMIT", str(768 * 1024 * 1024)))  # bytes
 
 # Tags are separated by commas only: "benefits realisation" is one tag, not two.
 TAGGIT_TAGS_FROM_STRING = "cop_platform.tags.comma_splitter"

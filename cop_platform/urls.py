@@ -1,3 +1,4 @@
+from anymail.webhooks.postmark import PostmarkInboundWebhookView, PostmarkTrackingWebhookView
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -19,6 +20,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),
     path("calendar/<str:token>.ics", views_calendar.my_calendar_feed, name="my_calendar_feed"),
+    path("account/data/", views.account_data, name="account_data"),
+    path("account/delete/", views.account_delete, name="account_delete"),
     path("account/", include("cop_platform.accounts.urls")),
     # Before allauth's own: confirming an address signs you in, in whichever browser you use.
     path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
@@ -31,6 +34,27 @@ urlpatterns = [
     path("", include("newsletters.urls")),  # notifications/, email/, communities/<slug>/newsletter/
     # Postmark's signed (basic-auth) webhooks: bounces and complaints (tracking/), replies
     # by e-mail (inbound/); newsletters.receivers_mail turns them into suppressions and posts.
-    path("anymail/", include("anymail.urls")),
+    # Only Postmark's: anymail.urls also routes a dozen other providers' webhooks, some of which
+    # answered 500 (a missing SDK) to anyone (found by tests/security/test_bad_input.py).
+    path(
+        "anymail/",
+        include(
+            (
+                [
+                    path(
+                        "postmark/inbound/",
+                        PostmarkInboundWebhookView.as_view(),
+                        name="postmark_inbound_webhook",
+                    ),
+                    path(
+                        "postmark/tracking/",
+                        PostmarkTrackingWebhookView.as_view(),
+                        name="postmark_tracking_webhook",
+                    ),
+                ],
+                "anymail",
+            )
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

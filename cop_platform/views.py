@@ -69,6 +69,54 @@ def rate_limited(request, exception):
     return render(request, "429.html", status=429)
 
 
+# --- personal data: download, delete (cop_platform/personal_data.py) ----------------------------
+
+
+@login_required
+@ratelimit(key="user", rate="5/h", method="POST", block=False)
+def account_data(request):
+    """GET explains what the download holds; POST returns the zip."""
+    from django.http import HttpResponse
+
+    from cop_platform import personal_data
+
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return rate_limited(request, None)
+        archive = personal_data.export_zip(request.user, request)
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "accounts/data.html")
+
+
+@login_required
+def account_delete(request):
+    """Delete my account after typing the password; a last facilitator is asked to hand over first."""
+    from django.contrib import messages
+    from django.contrib.auth import logout
+    from django.shortcuts import redirect
+
+    from cop_platform import personal_data
+
+    blocked = personal_data.communities_needing_handover(request.user)
+    error = ""
+    if request.method == "POST" and not blocked:
+        if not request.user.check_password(request.POST.get("password", "")):
+            error = "That password is not right. Please type your current password to confirm."
+        else:
+            try:
+                personal_data.delete_account(request.user, request)
+            except personal_data.AccountError as problem:
+                error = str(problem)
+            else:
+                logout(request)
+                messages.success(request, "Your account is deleted. Your posts stay, signed “Former member”.")
+                return redirect("home")
+    return render(request, "accounts/delete.html", {"blocked": blocked, "error": error})
+
+
 @login_required
 @require_POST
 @ratelimit(key="user", rate="300/h", method="POST", block=False)

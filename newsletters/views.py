@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from communities.models import Community
@@ -94,20 +95,33 @@ def _mask(email):
     return f"{name[:2]}{'•' * max(1, len(name) - 2)}@{domain}"
 
 
+# Only bad tokens count towards the limit: a mailbox provider posts every one-click unsubscribe
+# of a newsletter from a few addresses, and a valid signed token is proof enough.
+INVALID_UNSUBSCRIBE_RATE = "20/h"
+
+
+def _invalid_unsubscribe(request):
+    if is_ratelimited(
+        request, group="unsubscribe-invalid", key="ip", rate=INVALID_UNSUBSCRIBE_RATE, increment=True
+    ):
+        return render(request, "429.html", status=429)
+    return render(request, "newsletters/unsubscribe_invalid.html", status=400)
+
+
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no session or token
-@ratelimit(key="ip", rate="60/h", method="POST", block=True)
 def unsubscribe(request, token):
-    """GET shows what the link switches off with a confirm button; POST (also one-click) does it."""
+    """GET shows what the link switches off with a confirm button; POST (also one-click) does it.
+    Valid tokens are never rate-limited; invalid ones are, per IP address."""
     try:
         ref = read_token(token)
     except BadToken:
         ref = None
     user = get_user_model().objects.filter(pk=ref.user_id).first() if ref else None
     if user is None:
-        return render(request, "newsletters/unsubscribe_invalid.html", status=400)
+        return _invalid_unsubscribe(request)
     community = Community.objects.filter(pk=ref.community_id).first() if ref.community_id else None
     if ref.community_id and community is None:
-        return render(request, "newsletters/unsubscribe_invalid.html", status=400)
+        return _invalid_unsubscribe(request)
     context = {
         "what": describe(ref, community),
         "email": _mask(user.email),

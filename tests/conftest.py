@@ -18,6 +18,11 @@ def _fast_and_quiet(settings):
     settings.RATELIMIT_ENABLE = False
     settings.ACCOUNT_RATE_LIMITS = False
     settings.SITE_URL = "http://testserver"
+    # Staff and facilitators of closed communities must set up two-factor authentication; tests
+    # that are not about it sign them in directly (tests/security/test_two_factor.py turns it on).
+    settings.MFA_REQUIRED_FOR_PRIVILEGED = False
+    # Factories make accounts "today": tests about first-day limits turn them on themselves.
+    settings.NEW_ACCOUNT_LIMITS = False
     # Cached pages and post fragments of one test never reach another (the cache is not cleared:
     # in CI it is the Redis database Celery uses too).
     settings.PAGE_CACHE_PREFIX = f"t{uuid.uuid4().hex[:12]}:"

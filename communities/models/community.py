@@ -168,6 +168,7 @@ class Membership(models.Model):
         DECLINED = "declined", "Declined"
         LEFT = "left", "Left"
         REMOVED = "removed", "Removed"
+        BANNED = "banned", "Banned"
 
     CORE_ROLES = (Role.CORE, Role.FACILITATOR)
 
@@ -188,6 +189,10 @@ class Membership(models.Model):
     stage = models.PositiveSmallIntegerField(default=0)
     # The newcomer's first-week checklist was dismissed (communities.checklist).
     checklist_dismissed_at = models.DateTimeField(null=True, blank=True)
+    # Moderation (communities.moderation): a banned member cannot rejoin or ask to join; a silenced
+    # one reads but cannot post until `silenced_until`. The reason is shown to the member.
+    sanction_reason = models.CharField(max_length=300, blank=True)
+    silenced_until = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -212,6 +217,14 @@ class Membership(models.Model):
     @property
     def is_active(self):
         return self.state == self.State.ACTIVE
+
+    @property
+    def is_banned(self):
+        return self.state == self.State.BANNED
+
+    @property
+    def is_silenced(self):
+        return self.silenced_until is not None and self.silenced_until > timezone.now()
 
     @property
     def is_facilitator(self):

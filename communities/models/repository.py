@@ -107,6 +107,17 @@ class DocumentVersion(models.Model):
     # Words inside PDF and Word files, for search; filled by a background task after upload.
     text = models.TextField(blank=True, editable=False)
 
+    class TextStatus(models.TextChoices):
+        NONE = "", "no text to index"
+        PENDING = "pending", "waiting to be indexed"
+        INDEXING = "indexing", "being indexed"
+        INDEXED = "indexed", "indexed"
+        FAILED = "failed", "text not indexed"
+
+    # One attempt only: a file that crashes, hangs or exhausts the extractor is marked FAILED and
+    # never retried (see communities.services_repertoire.store_extracted_text).
+    text_status = models.CharField(max_length=10, choices=TextStatus.choices, blank=True, default="")
+
     class Meta:
         ordering = ["-number"]
         constraints = [

@@ -38,6 +38,18 @@ class CommunityAccess:
         return self.membership is not None and self.membership.state == Membership.State.PENDING
 
     @property
+    def is_banned(self):
+        return self.membership is not None and self.membership.is_banned
+
+    @property
+    def is_restricted(self):
+        """Suspended from the site, or silenced in this community: may read, may not post."""
+        return bool(
+            (self.user.is_authenticated and getattr(self.user, "suspended_at", None) is not None)
+            or (self.membership is not None and self.membership.is_silenced)
+        )
+
+    @property
     def is_proposer(self):
         return self.user.is_authenticated and self.community.proposed_by_id == self.user.pk
 
@@ -61,6 +73,7 @@ class CommunityAccess:
             and self.community.status == Community.Status.ACTIVE
             and self.community.is_open
             and not self.is_member
+            and not self.is_banned
         )
 
     @property
@@ -71,6 +84,7 @@ class CommunityAccess:
             and not self.community.is_open
             and not self.is_member
             and not self.is_pending
+            and not self.is_banned
         )
 
     @property
@@ -79,9 +93,14 @@ class CommunityAccess:
 
     @property
     def can_post(self):
-        return self.is_member and self.community.status in (
-            Community.Status.ACTIVE,
-            Community.Status.DORMANT,
+        return (
+            self.is_member
+            and not self.is_restricted
+            and self.community.status
+            in (
+                Community.Status.ACTIVE,
+                Community.Status.DORMANT,
+            )
         )
 
     @property

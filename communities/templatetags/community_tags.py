@@ -46,3 +46,11 @@ def render_panel(context, template_name, panel_context):
     flat = context.flatten()
     flat.update(panel_context)
     return tpl.render(flat, context.get("request"))
+
+
+@register.simple_tag
+def restriction_message(access):
+    """Why this member may read but not post (or not rejoin) here, in words; "" otherwise."""
+    from communities.moderation import restriction_message as message
+
+    return (message(access) or "") if access is not None else ""

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import User
+from .models import SecurityEvent, User
 
 
 @admin.register(User)
@@ -16,3 +16,24 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "display_name", "password1", "password2"]})]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody (not even a superuser) adds, edits or deletes events here."""
+
+    list_display = ["created_at", "kind", "user", "actor", "identifier", "ip"]
+    list_filter = ["kind", "created_at"]
+    date_hierarchy = "created_at"
+    search_fields = ["user__email", "identifier", "ip"]
+    list_select_related = ["user", "actor"]
+    readonly_fields = [f.name for f in SecurityEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

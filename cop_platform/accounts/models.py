@@ -3,6 +3,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
@@ -46,6 +47,10 @@ class User(AbstractUser):
     expertise = TaggableManager(
         "expertise", blank=True, help_text="Topics you know well, separated by commas."
     )
+    # Site-wide suspension by staff (communities.moderation.suspend_user): the member can sign in
+    # and read what they may see, but cannot post anywhere; they see the reason.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     class ProfileVisibility(models.TextChoices):
         MEMBERS = "members", "Members of my communities"
@@ -79,6 +84,92 @@ class User(AbstractUser):
         return self.display_name or self.email.split("@", 1)[0]
 
     @property
+    def is_suspended(self):
+        return self.suspended_at is not None
+
+    @property
     def initials(self):
         parts = self.name.split()
         return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The security log is append-only: events are never changed.")
+
+    def delete(self):
+        raise TypeError("The security log is append-only: only purge_older_than() removes events.")
+
+    def purge_older_than(self, cutoff):
+        """Remove events older than `cutoff` (the retention period); returns how many."""
+        old = self.model.objects.filter(created_at__lt=cutoff)
+        count = old.count()
+        models.QuerySet.delete(old)
+        return count
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event, appended and never edited (cop_platform/audit.py records them).
+
+    No tokens, passwords or codes are ever stored: `detail` holds what an investigator needs
+    (which community, which role, which list), nothing that would let someone act as the user.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "signed in"
+        LOGIN_FAILED = "login_failed", "failed sign-in"
+        LOCKED_OUT = "locked_out", "locked out after failed sign-ins"
+        LOGOUT = "logout", "signed out"
+        PASSWORD_RESET = "password_reset", "reset their password"
+        PASSWORD_CHANGED = "password_changed", "changed their password"
+        EMAIL_CHANGED = "email_changed", "changed their e-mail address"
+        MFA_ADDED = "mfa_added", "turned on two-factor authentication"
+        MFA_REMOVED = "mfa_removed", "removed a two-factor method"
+        MFA_CODES_RESET = "mfa_codes_reset", "made new recovery codes"
+        SESSIONS_ENDED = "sessions_ended", "signed out other sessions"
+        ROLE_CHANGED = "role_changed", "role changed"
+        MEMBER_REMOVED = "member_removed", "removed from a community"
+        BANNED = "banned", "banned from a community"
+        UNBANNED = "unbanned", "ban lifted"
+        SILENCED = "silenced", "silenced"
+        SUSPENDED = "suspended", "suspended from the site"
+        UNSUSPENDED = "unsuspended", "suspension lifted"
+        DATA_EXPORTED = "data_exported", "downloaded their data"
+        ACCOUNT_DELETED = "account_deleted", "deleted their account"
+        UNSUBSCRIBED = "unsubscribed", "unsubscribed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Whom the event is about (kept empty if the account is deleted).",
+    )  # fmt: skip
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Who did it, when not the user themselves (a facilitator, staff).",
+    )  # fmt: skip
+    identifier = models.CharField(
+        max_length=254,
+        blank=True,
+        help_text="The e-mail address typed, for failed sign-ins of unknown accounts.",
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="security_event_user_time")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The security log is append-only: events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The security log is append-only: only purge_older_than() removes events.")

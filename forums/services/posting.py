@@ -4,6 +4,7 @@ with the abuse limits and @mention matching they need."""
 import datetime
 import re
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,6 +37,11 @@ NEW_ACCOUNT_POSTS = 3
 
 NEW_ACCOUNT_MAX_LINKS = 2
 
+# On an account's first day (NEW_ACCOUNT_AGE): a few threads, and a pause between replies. The
+# hourly rate limits in the views still apply to everyone.
+NEW_ACCOUNT_MAX_THREADS = 3
+NEW_ACCOUNT_REPLY_PAUSE = datetime.timedelta(seconds=60)
+
 
 _LINK_RE = re.compile(r"(?:https?://|www\.|mailto:|ftp://)", re.IGNORECASE)
 
@@ -62,6 +68,30 @@ def check_links(user, *texts):
 
 
 _MENTION_START = re.compile(r"(?<![\w.@])@(\w[\w'’-]*)")
+
+
+def _is_first_day(user):
+    return bool(user.date_joined and user.date_joined > timezone.now() - NEW_ACCOUNT_AGE)
+
+
+def check_new_account_pace(user, *, starting_thread):
+    """First-day accounts: at most NEW_ACCOUNT_MAX_THREADS threads, NEW_ACCOUNT_REPLY_PAUSE
+    between posts (one query, only for first-day accounts)."""
+    if not settings.NEW_ACCOUNT_LIMITS or not _is_first_day(user):
+        return
+    now = timezone.now()
+    if starting_thread:
+        started = Thread.objects.filter(author=user, created_at__gte=now - NEW_ACCOUNT_AGE).count()
+        if started >= NEW_ACCOUNT_MAX_THREADS:
+            raise ForumError(
+                f"Welcome! On their first day, members can start up to {NEW_ACCOUNT_MAX_THREADS} discussions. "
+                "Please reply in an existing one, or come back tomorrow (your text is kept below)."
+            )
+    elif Post.objects.filter(author=user, created_at__gt=now - NEW_ACCOUNT_REPLY_PAUSE).exists():
+        raise ForumError(
+            "Welcome! On their first day, members wait a minute between replies. Please wait a moment and "
+            "send it again (your text is kept below)."
+        )
 
 
 def find_mentions(text, community, exclude=None):
@@ -138,6 +168,7 @@ def start_thread(
     if theme is not None and theme.community_id != community.pk:
         raise ForumError("That theme belongs to another community.")
     check_links(author, title, body)
+    check_new_account_pace(author, starting_thread=True)
     options = []
     if poll:
         options = [o.strip() for o in poll.get("options", []) if o.strip()]
@@ -216,6 +247,7 @@ def post_reply(author, thread, body, *, quoted=None):
         raise ForumError(f"Only members of {community.name} can reply here.")
     body = _clean(body, "reply", 20000)
     check_links(author, body)
+    check_new_account_pace(author, starting_thread=False)
     if quoted is not None and (quoted.thread_id != thread.pk or quoted.is_deleted or quoted.is_hidden):
         quoted = None
     mentioned = find_mentions(body, community, exclude=author)
