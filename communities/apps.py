@@ -71,7 +71,8 @@ class CommunitiesConfig(AppConfig):
         register_tab(
             Tab("Meetings", "communities:meetings", order=50,
                 also_current=("communities:meeting_detail", "communities:meeting_create", "communities:meeting_notes",
-                              "communities:meeting_edit"))
+                              "communities:meeting_edit"),
+                more=True)  # the calendar in the row shows meetings too
         )  # fmt: skip
         register_tab(
             Tab(
@@ -79,6 +80,7 @@ class CommunitiesConfig(AppConfig):
                 "communities:jobs",
                 order=60,
                 also_current=("communities:job_detail", "communities:job_create", "communities:job_edit"),
+                more=True,
             )
         )
         register_panel(

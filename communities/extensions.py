@@ -26,6 +26,8 @@ class Tab:
     visible: Callable = field(default=lambda access: access.can_view)
     # Extra URL names (besides url_name) for which this tab is marked as the current page.
     also_current: tuple = ()
+    # Less-used tabs sit in a "More" menu, so the row fits one line on a laptop screen.
+    more: bool = False
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ class ForumsConfig(AppConfig):
                     "forums:survey_detail", "forums:survey_create", "forums:survey_edit", "forums:survey_results",
                     "forums:quick_poll_create",
                 ),
+                more=True,
             )
         )  # fmt: skip
         register_panel(

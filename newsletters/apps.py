@@ -23,6 +23,7 @@ class NewslettersConfig(AppConfig):
                 "newsletters:issue_list",
                 order=80,
                 also_current=(*also_current, "newsletters:issue_preview"),
+                more=True,
             )
         )
 

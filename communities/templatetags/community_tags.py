@@ -11,24 +11,25 @@ def community_tabs(context, community, access):
     """The community navigation: built-in tabs plus those other apps registered."""
     request = context["request"]
     current = request.resolver_match.view_name if request.resolver_match else ""
+    registered = tabs_for(access)
     tabs = [
         {
             "label": tab.label,
             "url": reverse(tab.url_name, args=[community.slug]),
             "current": current == tab.url_name or current in tab.also_current,
+            "more": tab.more,
+            "manage": tab.order >= MANAGE_ORDER,
         }
-        for tab in tabs_for(access)
+        for tab in registered
     ]
     # Facilitators' own pages (requests, dashboard, settings) sit in a "Manage" menu at the end
-    # of the row, so the tabs members use fit on one line.
-    manage = [
-        tab
-        for tab, registered in zip(tabs, tabs_for(access), strict=True)
-        if registered.order >= MANAGE_ORDER
-    ]
-    tabs = [tab for tab in tabs if tab not in manage]
+    # of the row and the less-used tabs in a "More" menu, so the tabs fit on one line.
+    manage = [tab for tab in tabs if tab["manage"]]
+    more = [tab for tab in tabs if tab["more"] and not tab["manage"]]
     return {
-        "tabs": tabs,
+        "tabs": [tab for tab in tabs if not (tab["manage"] or tab["more"])],
+        "more": more,
+        "more_current": any(tab["current"] for tab in more),
         "manage": manage,
         "manage_current": any(tab["current"] for tab in manage),
         "community": community,
