@@ -108,9 +108,12 @@ def test_a_facilitator_composes_the_newsletter_and_reads_grouped_notifications(p
     )
     assert body.startswith("Hello everyone,") and "Priya Shah\nFacilitator, Benefits Realisation" in body
     assert "http://" not in body.split("## Article of the month")[0]
-    page.get_by_role("button", name="Save draft").click()
+    # Each save is a form post that navigates: wait for it, or going back races the navigation.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
     page.go_back()
-    page.get_by_role("button", name="Save draft").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
     page.goto("/communities/benefits-realisation/newsletter/")
     subjects = page.locator(".issue-list strong").all_inner_texts()
     assert len(subjects) == len(set(subjects)), subjects
