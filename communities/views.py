@@ -143,6 +143,11 @@ def members(request, slug):
             "roles": Membership.Role.choices,
             "expertise": expertise,
             "wanted": next((tag for tag in expertise if tag["slug"] == wanted), None),
+            "banned": (
+                Membership.objects.filter(community=community, state=Membership.State.BANNED).select_related("user")
+                if access.can_moderate_members
+                else ()
+            ),
         },
     )
 
