@@ -135,7 +135,8 @@ def members(request, slug):
     page = Paginator(memberships, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
     banned = ()
     if access.can_moderate_members:
-        banned = Membership.objects.select_related("user").filter(community=community, state="banned")
+        banned = Membership.objects.filter(community=community, state=Membership.State.BANNED)
+        banned = banned.select_related("user")
     return render(
         request,
         "communities/members.html",
