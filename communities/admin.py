@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, Community, Membership
+from .models import Activity, Community, Membership, WatchedWord
 
 
 @admin.register(Community)
@@ -25,3 +25,13 @@ class ActivityAdmin(admin.ModelAdmin):
     list_display = ["created_at", "community", "actor", "verb", "summary"]
     list_filter = ["verb"]
     raw_id_fields = ["community", "actor"]
+
+
+@admin.register(WatchedWord)
+class WatchedWordAdmin(admin.ModelAdmin):
+    """Staff keep the site-wide list here (leave the community empty); facilitators' words show too."""
+
+    list_display = ["word", "action", "community"]
+    list_filter = ["action"]
+    search_fields = ["word"]
+    raw_id_fields = ["community"]

@@ -30,6 +30,7 @@ from .messaging import (
 )
 from .repository import Document, DocumentQuerySet, DocumentVersion, version_upload_to
 from .themes import Theme, ThemeQuerySet
+from .watched import WatchedWord
 
 __all__ = [
     "MAX_PARTICIPANTS",
@@ -73,4 +74,5 @@ __all__ = [
     "ThemeQuerySet",
     "version_upload_to",
     "web_url",
+    "WatchedWord",
 ]

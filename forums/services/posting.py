@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from communities import activity
-from communities.models import Membership, Theme
+from communities.models import Membership, Theme, WatchedWord
 from communities.policy import access_for
 from cop_platform.markdown import render_markdown, sanitise_html
 
 from .. import signals
 from ..models import (
+    Flag,
     Helpful,
     Poll,
     PollOption,
@@ -68,6 +69,29 @@ def check_links(user, *texts):
 
 
 _MENTION_START = re.compile(r"(?<![\w.@])@(\w[\w'’-]*)")
+
+
+def check_watched_words(community, *texts):
+    """Refuse a post containing a blocking watched word (community or site-wide); return the
+    flagging words found, for `flag_watched` once the post exists."""
+    blocked, flagged = WatchedWord.found_in(community, *texts)
+    if blocked:
+        raise ForumError(
+            f"Your post contains “{blocked[0]}”, which is not allowed here. Please reword it; your text is kept."
+        )
+    return flagged
+
+
+def flag_watched(post, flagged):
+    """Raise one flag to the facilitators for a post that contains watched words."""
+    if flagged:
+        words = ", ".join(f"“{w}”" for w in flagged)
+        Flag.objects.get_or_create(
+            post=post,
+            user=post.author,
+            defaults={"reason": Flag.Reason.OTHER, "note": f"Automatic: contains watched word {words}"[:300]},
+        )
+        Post.objects.filter(pk=post.pk).update(flag_count=F("flag_count") + 1)
 
 
 def _is_first_day(user):
@@ -168,6 +192,7 @@ def start_thread(
     if theme is not None and theme.community_id != community.pk:
         raise ForumError("That theme belongs to another community.")
     check_links(author, title, body)
+    flagged = check_watched_words(community, title, body)
     check_new_account_pace(author, starting_thread=True)
     options = []
     if poll:
@@ -198,7 +223,7 @@ def start_thread(
         )
         if tags:
             thread.tags.set([t for t in tags if t])
-        Post.objects.create(
+        first_post = Post.objects.create(
             thread=thread,
             community=community,
             author=author,
@@ -218,6 +243,7 @@ def start_thread(
             PollOption.objects.bulk_create(
                 PollOption(poll=new_poll, text=text[:150], position=i) for i, text in enumerate(options)
             )
+        flag_watched(first_post, flagged)
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         ReadState.objects.create(thread=thread, user=author, last_read=1)
         activity.record(
@@ -247,6 +273,7 @@ def post_reply(author, thread, body, *, quoted=None):
         raise ForumError(f"Only members of {community.name} can reply here.")
     body = _clean(body, "reply", 20000)
     check_links(author, body)
+    flagged = check_watched_words(community, body)
     check_new_account_pace(author, starting_thread=False)
     if quoted is not None and (quoted.thread_id != thread.pk or quoted.is_deleted or quoted.is_hidden):
         quoted = None
@@ -273,6 +300,7 @@ def post_reply(author, thread, body, *, quoted=None):
         )
         thread.post_count, thread.last_post_at, thread.last_post_author = number, now, author
         thread.reply_count += 1
+        flag_watched(post, flagged)
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         ReadState.objects.update_or_create(thread=thread, user=author, defaults={"last_read": number})
         activity.record(

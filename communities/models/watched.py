@@ -1,0 +1,36 @@
+import re
+
+from django.db import models
+from django.db.models import Q
+
+
+class WatchedWord(models.Model):
+    """A word that blocks a post or flags it for the facilitators; site-wide when `community` is empty."""
+
+    class Action(models.TextChoices):
+        BLOCK = "block", "Block the post"
+        FLAG = "flag", "Publish it and flag it to the facilitators"
+
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="watched_words"
+    )
+    word = models.CharField(max_length=100)
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.FLAG)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "word"], name="one_watched_word")]
+
+    def __str__(self):
+        return f"{self.word} ({self.get_action_display()})"
+
+    @classmethod
+    def found_in(cls, community, *texts):
+        """(blocked words, flagged words) found as whole words in `texts`, case-insensitively."""
+        text = "\n".join(t or "" for t in texts)
+        blocked, flagged = [], []
+        for word, action in cls.objects.filter(
+            Q(community=community) | Q(community__isnull=True)
+        ).values_list("word", "action"):
+            if word.strip() and re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", text, re.IGNORECASE):
+                (blocked if action == cls.Action.BLOCK else flagged).append(word.strip())
+        return blocked, flagged
