@@ -233,10 +233,20 @@ def search(user, q, filters=None, *, page=1, per_page=20):
     return results
 
 
+# Snippets come from the Markdown source: show a link's words, not its address (which may hold
+# highlighted words too), and drop emphasis and heading marks.
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
+_MARKUP = re.compile(r"!?\[|\*\*|__|^#+\s*", re.M)
+
+
+def readable(markdown):
+    return _MARKUP.sub("", _LINK_TARGET.sub("", markdown))
+
+
 def parts(marked):
     """[(text, highlighted)] from text whose matches are wrapped in MARK_START/MARK_STOP."""
     out = []
-    for chunk in (marked or "").split(MARK_START):
+    for chunk in readable(marked or "").split(MARK_START):
         hit, _, rest = chunk.rpartition(MARK_STOP)
         if hit:
             out.append((hit, True))
@@ -246,4 +256,4 @@ def parts(marked):
 
 
 def plain(text, length=40):
-    return [(Truncator(text).words(length), False)]
+    return [(Truncator(readable(text)).words(length), False)]

@@ -58,6 +58,17 @@ def test_matched_words_are_highlighted_and_text_is_escaped_once(login, member, c
     assert "<script>alert(1)</script>" not in html
 
 
+def test_snippets_show_a_links_words_not_its_markdown_or_address(login, member, core_member, community):
+    t = make_thread(
+        member, community, title="Handover notes",
+        body="See **our** [benefits map](/communities/benefits-realisation/blog/3/) from last year.",
+    )  # fmt: skip
+    services.post_reply(core_member, t, "Nothing to see.")
+    html = search(login(member), community, q="benefits").content.decode()
+    assert "<mark>benefits</mark> map" in html
+    assert "](" not in html and "/blog/3/" not in html and "**" not in html
+
+
 def test_the_index_follows_edits_and_hidden_posts(login, member, core_member, facilitator, community):
     age(member)
     t = make_thread(member, community, title="Gateway reviews", body="Opening words.")
