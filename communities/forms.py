@@ -102,3 +102,17 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         choices=[("", "All communities"), ("open", "Open to all"), ("closed", "Closed (by request)")],
     )
+
+
+class SanctionForm(forms.Form):
+    """A ban or a suspension: the reason is shown to the person."""
+
+    reason = forms.CharField(
+        max_length=300, widget=forms.Textarea(attrs={"rows": 3}), help_text="The person sees this reason."
+    )
+
+
+class SilenceForm(SanctionForm):
+    days = forms.IntegerField(
+        min_value=1, max_value=90, initial=7, label="Days", help_text="From 1 to 90 days; it ends by itself."
+    )

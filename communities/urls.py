@@ -9,6 +9,7 @@ from . import (
     views_jobs,
     views_library,
     views_meetings,
+    views_moderation,
     views_themes,
 )
 
@@ -24,6 +25,9 @@ urlpatterns = [
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<int:pk>/role/", views.set_role, name="set_role"),
     path("<slug:slug>/members/<int:pk>/remove/", views.remove, name="remove"),
+    path("<slug:slug>/members/<int:pk>/ban/", views_moderation.ban, name="ban"),
+    path("<slug:slug>/members/<int:pk>/silence/", views_moderation.silence, name="silence"),
+    path("<slug:slug>/members/<int:pk>/lift/", views_moderation.lift, name="lift_sanction"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/request/", views.request_to_join, name="request"),
     path("<slug:slug>/leave/", views.leave, name="leave"),

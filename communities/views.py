@@ -133,6 +133,10 @@ def members(request, slug):
         .order_by(Membership.role_order(), "user__display_name")
     )
     page = Paginator(memberships, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
+    banned = ()
+    if access.can_moderate_members:
+        banned = Membership.objects.filter(community=community, state=Membership.State.BANNED)
+        banned = banned.select_related("user")
     return render(
         request,
         "communities/members.html",
@@ -143,6 +147,7 @@ def members(request, slug):
             "roles": Membership.Role.choices,
             "expertise": expertise,
             "wanted": next((tag for tag in expertise if tag["slug"] == wanted), None),
+            "banned": banned,
         },
     )
 

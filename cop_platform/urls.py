@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from communities import views_calendar
+from communities import views_calendar, views_moderation
 from communities import views_invitations as communities_invitations
 
 from . import views, views_people
@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/<int:pk>/", views_people.profile, name="profile"),
     path("people/<int:pk>/avatar/<str:name>", views_people.avatar, name="avatar"),
     path("people/<int:pk>/card/", views.user_card, name="user_card"),
+    path("people/<int:pk>/suspend/", views_moderation.suspend, name="suspend"),
     path("search/", views.search, name="search"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

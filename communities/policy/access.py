@@ -108,6 +108,7 @@ class CommunityAccess:
         return self.is_facilitator or self.is_staff
 
     can_manage_members = can_moderate
+    can_moderate_members = can_moderate  # ban, silence, lift (communities/moderation.py)
     can_edit_community = can_moderate
     can_see_dashboard = can_moderate
     can_run_hotseat = can_moderate
