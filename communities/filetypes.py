@@ -139,6 +139,40 @@ IMAGE_MAX_PIXELS = 40_000_000  # 40 megapixels: any photo; not a decompression b
 def reencode_image(fileobj, filetype):
     """The image drawn again by Pillow, as bytes of the same format: whatever else the file held
     (metadata such as GPS position, appended data, a second format) is gone. Raises UploadRefused."""
+
+    def encode(image, out):
+        if filetype is JPEG:
+            image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+            image.save(out, "JPEG", quality=90, optimize=True)
+        else:
+            if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                image = image.convert("RGBA")
+            image.save(out, "PNG", optimize=True)
+
+    return _redraw(fileobj, encode)
+
+
+AVATAR_SIDE = 256
+
+
+def square_avatar(fileobj, side=AVATAR_SIDE):
+    """A profile photo: checked by content like any image, turned upright, cropped to its centre
+    square and drawn again as a `side`-pixel WebP (nothing else from the file survives)."""
+
+    def encode(image, out):
+        from PIL import ImageOps
+
+        image = ImageOps.exif_transpose(image)
+        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+        image = ImageOps.fit(image, (side, side))
+        image.save(out, "WEBP", quality=85)
+
+    return _redraw(fileobj, encode)
+
+
+def _redraw(fileobj, encode):
+    """Open an upload with Pillow (refusing what is not an image, or too many pixels), then let
+    `encode(image, out)` draw it again into a buffer; returns the new bytes."""
     from PIL import Image, UnidentifiedImageError
 
     fileobj.seek(0)
@@ -150,13 +184,7 @@ def reencode_image(fileobj, filetype):
                 )
             image.load()
             out = io.BytesIO()
-            if filetype is JPEG:
-                image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
-                image.save(out, "JPEG", quality=90, optimize=True)
-            else:
-                if image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                    image = image.convert("RGBA")
-                image.save(out, "PNG", optimize=True)
+            encode(image, out)
     except UploadRefused:
         raise
     except Image.DecompressionBombError:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("people/", views_people.people, name="people"),
     path("people/<int:pk>/", views_people.profile, name="profile"),
+    path("people/<int:pk>/avatar/<str:name>", views_people.avatar, name="avatar"),
     path("people/<int:pk>/card/", views.user_card, name="user_card"),
     path("people/<int:pk>/suspend/", views_moderation.suspend, name="suspend"),
     path("search/", views.search, name="search"),

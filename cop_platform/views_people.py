@@ -6,15 +6,17 @@ from the activity log of communities the viewer may see, so nothing closed leaks
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from communities.models import Activity, Community, Membership, Presence
 from communities.path import stage_name
 from communities.policy import can_see_last_active, can_see_profile, people_visible_to
+from cop_platform.accounts.avatars import path_of
 from cop_platform.params import parse_int
 from forums.services import recognition_for
 
@@ -83,3 +85,25 @@ def people(request):
         "accounts/people.html",
         {"page": page, "expertise": expertise, "organisation": organisation},
     )
+
+
+def avatar(request, pk, name):
+    """A profile photo, to whoever may see the profile (404 otherwise, signed out included).
+    The name is the content hash, so the browser may keep it for a year."""
+    person = get_user_model().objects.filter(is_active=True, pk=parse_int(pk, 0)).first()
+    if (
+        person is None
+        or not person.avatar
+        or name != person.avatar
+        or not can_see_profile(request.user, person)
+    ):
+        raise Http404("No such photo.")
+    try:
+        handle = default_storage.open(path_of(person.avatar), "rb")
+    except FileNotFoundError:
+        raise Http404("No such photo.") from None
+    response = FileResponse(handle, content_type="image/webp")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    response["Content-Disposition"] = "inline"
+    return response

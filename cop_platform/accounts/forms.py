@@ -1,5 +1,8 @@
 from django import forms
 
+from communities.filetypes import UploadRefused
+
+from .avatars import check_avatar_upload
 from .models import TIMEZONE_CHOICES, User
 
 
@@ -39,6 +42,13 @@ def grouped_timezones():
 
 
 class ProfileForm(forms.ModelForm):
+    photo = forms.FileField(
+        label="Photo",
+        required=False,
+        help_text="A JPEG, PNG, GIF or WebP under 5 MB; we crop it to a square. Without one, your initials show.",
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+    remove_photo = forms.BooleanField(label="Remove photo (show my initials)", required=False)
     timezone = forms.ChoiceField(
         label="Time zone",
         choices=grouped_timezones,
@@ -49,6 +59,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profile_visibility"].required = False
+        if not self.instance.avatar:
+            del self.fields["remove_photo"]
         # An old account may hold a zone that is not in the city list (e.g. "GB"): keep it valid.
         current = self.initial.get("timezone") or getattr(self.instance, "timezone", "")
         known = {
@@ -66,7 +78,7 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = [
             "display_name", "organisation", "job_title", "bio", "expertise", "timezone",
-            "profile_visibility", "show_last_active",
+            "profile_visibility", "show_last_active", "photo", "remove_photo",
         ]  # fmt: skip
         widgets = {"bio": forms.Textarea(attrs={"rows": 4}), "profile_visibility": forms.RadioSelect}
 
@@ -79,3 +91,13 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Please tell other members what to call you.")
         return name
+
+    def clean_photo(self):
+        """The photo re-encoded as a square WebP (bytes), or None when none was chosen."""
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            return check_avatar_upload(upload)
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused)) from None

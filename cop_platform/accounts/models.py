@@ -61,6 +61,9 @@ class User(AbstractUser):
         default=ProfileVisibility.EVERYONE,
         help_text="Either way, people who are not signed in never see it.",
     )  # fmt: skip
+    # The profile photo's stored name ("<sha256>.webp" under MEDIA_ROOT/avatars/), empty for
+    # initials. On the user row so lists that show people need no extra query.
+    avatar = models.CharField(max_length=80, blank=True, editable=False)
     show_last_active = models.BooleanField(
         "show when I was last active", default=True, help_text="On your profile, for those who may see it."
     )
@@ -78,6 +81,11 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("profile", args=[self.pk])
+
+    @property
+    def avatar_url(self):
+        """The photo's address (it carries the content hash, so it can be cached for ever)."""
+        return reverse("avatar", args=[self.pk, self.avatar]) if self.avatar else ""
 
     @property
     def name(self):

@@ -5,14 +5,19 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
+from .avatars import remove_avatar, set_avatar
 from .forms import ProfileForm
 
 
 @login_required
 def edit_profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.cleaned_data.get("photo"):
+            set_avatar(request.user, form.cleaned_data["photo"])
+        elif form.cleaned_data.get("remove_photo"):
+            remove_avatar(request.user)
         messages.success(request, "Your profile is saved.")
         return redirect("profile", pk=request.user.pk)
     return render(request, "accounts/edit_profile.html", {"form": form})
