@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 from playwright.sync_api import expect
 
 from communities.demo import DEMO_PASSWORD
@@ -74,6 +75,21 @@ def test_a_member_reads_a_thread_reacts_saves_drafts_and_finds_it_all_again(page
     # The Saved page lists the saved post.
     page.goto("/communities/discussions/saved/")
     expect(page.locator(".saved-item")).to_have_count(1)
+
+    if size == "phone":  # A profile photo replaces the initials in the header (once is enough).
+        picture = io.BytesIO()
+        Image.new("RGB", (640, 480), "teal").save(picture, "PNG")
+        page.goto("/account/profile/")
+        page.get_by_label("Photo").set_input_files(
+            files=[{"name": "me.png", "mimeType": "image/png", "buffer": picture.getvalue()}]
+        )
+        page.get_by_role("button", name="Save profile").click()
+        header_photo = page.locator(".account-menu summary .avatar--photo img")
+        expect(header_photo).to_be_visible()
+        page.wait_for_function(  # the photo really loaded (served to its owner, decoded)
+            "() => { const i = document.querySelector('.account-menu summary .avatar--photo img');"
+            " return i && i.complete && i.naturalWidth === 256; }"
+        )
 
 
 @pytest.mark.parametrize("size", WIDTHS)
