@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.text import slugify
 
-from .models import Community, Membership
+from .models import Community, Membership, WatchedWord
 
 PURPOSE_REQUIRED = "Please describe the purpose: the shared area of practice that brings members together."
 RESERVED_SLUGS = {"new", "propose", "review", "health", "search", "admin", "api", "static", "media"}
@@ -116,3 +116,8 @@ class SilenceForm(SanctionForm):
     days = forms.IntegerField(
         min_value=1, max_value=90, initial=7, label="Days", help_text="From 1 to 90 days; it ends by itself."
     )
+
+
+class WatchedWordForm(forms.Form):
+    word = forms.CharField(max_length=100, help_text="Matched as a whole word, in any case.")
+    action = forms.ChoiceField(choices=WatchedWord.Action.choices)

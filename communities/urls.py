@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:slug>/members/<int:pk>/ban/", views_moderation.ban, name="ban"),
     path("<slug:slug>/members/<int:pk>/silence/", views_moderation.silence, name="silence"),
     path("<slug:slug>/members/<int:pk>/lift/", views_moderation.lift, name="lift_sanction"),
+    path("<slug:slug>/watched-words/", views_moderation.watched_words, name="watched_words"),
     path("<slug:slug>/join/", views.join, name="join"),
     path("<slug:slug>/request/", views.request_to_join, name="request"),
     path("<slug:slug>/leave/", views.leave, name="leave"),

@@ -9,9 +9,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cop_platform.params import get_int
+
 from . import moderation
-from .forms import SanctionForm, SilenceForm
-from .models import Membership
+from .forms import SanctionForm, SilenceForm, WatchedWordForm
+from .models import Membership, WatchedWord
 from .policy import get_community_for
 from .services import CommunityError
 
@@ -122,3 +124,28 @@ def suspend(request, pk):
             messages.success(request, f"{person.name} is suspended: they can read but not post anywhere.")
             return redirect(person.get_absolute_url())
     return render(request, "communities/suspend.html", {"person": person, "form": form})
+
+
+def watched_words(request, slug):
+    """Facilitators keep this community's watched words: block refuses a post, flag reports it."""
+    community, access = get_community_for(request.user, slug)
+    if not access.can_moderate_members:
+        raise Http404
+    form = WatchedWordForm(request.POST if "word" in request.POST else None)
+    if request.method == "POST" and "remove" in request.POST:
+        WatchedWord.objects.filter(community=community, pk=get_int(request.POST, "remove", 0)).delete()
+        messages.success(request, "The word is no longer watched.")
+        return redirect("communities:watched_words", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        word = " ".join(form.cleaned_data["word"].split())
+        WatchedWord.objects.update_or_create(
+            community=community, word=word, defaults={"action": form.cleaned_data["action"]}
+        )
+        messages.success(request, f"“{word}” is now watched.")
+        return redirect("communities:watched_words", slug=slug)
+    words = WatchedWord.objects.filter(community=community).order_by("word")
+    return render(
+        request,
+        "communities/watched_words.html",
+        {"community": community, "access": access, "form": form, "words": words},
+    )

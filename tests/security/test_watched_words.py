@@ -54,3 +54,18 @@ def test_words_match_whole_words_only_and_other_communities_lists_do_not_apply(
     t = _thread(member, community)
     post = posting.post_reply(member, t, "A class assessment about spam filters")
     assert post.pk and post.flag_count == 0
+
+
+def test_a_facilitator_adds_a_blocking_word_and_a_member_cannot_reach_the_page(
+    login, facilitator, member, community
+):
+    url = f"/communities/{community.slug}/watched-words/"
+    assert login(member).get(url).status_code == 404
+    client = login(facilitator)
+    response = client.post(url, {"word": "casino", "action": "block"})
+    assert response.status_code == 302
+    assert "“casino” is now watched." in text(client.get(url))
+    with pytest.raises(ForumError, match="casino"):
+        posting.start_thread(member, community, title="Casino night", body="Hello")
+    client.post(url, {"remove": WatchedWord.objects.get().pk})
+    assert not WatchedWord.objects.exists()
