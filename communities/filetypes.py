@@ -149,7 +149,7 @@ def reencode_image(fileobj, filetype):
                 image = image.convert("RGBA")
             image.save(out, "PNG", optimize=True)
 
-    return _redraw(fileobj, encode)
+    return redraw_image(fileobj, encode)
 
 
 AVATAR_SIDE = 256
@@ -167,10 +167,10 @@ def square_avatar(fileobj, side=AVATAR_SIDE):
         image = ImageOps.fit(image, (side, side))
         image.save(out, "WEBP", quality=85)
 
-    return _redraw(fileobj, encode)
+    return redraw_image(fileobj, encode)
 
 
-def _redraw(fileobj, encode):
+def redraw_image(fileobj, encode):
     """Open an upload with Pillow (refusing what is not an image, or too many pixels), then let
     `encode(image, out)` draw it again into a buffer; returns the new bytes."""
     from PIL import Image, UnidentifiedImageError

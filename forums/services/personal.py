@@ -4,22 +4,21 @@ Each write checks the policy and owns its transaction. On the thread page the vi
 reactions, bookmarks and reply draft are overlay state (forums/personal_state.py): no query.
 """
 
-import io
 import secrets
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps
 
+from communities.filetypes import UploadRefused, redraw_image
 from communities.policy import access_for
 
 from ..models import Bookmark, Draft, Post, PostImage, Reaction
 from .errors import ForumError
 
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 IMAGE_MAX_SIDE = 1600
 IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 DRAFT_MAX_CHARS = 20_000
@@ -89,29 +88,27 @@ def store_image(user, community, upload):
         raise ForumError("Only members can add images here.")
     if upload.size > IMAGE_MAX_BYTES:
         raise ForumError("That image is too large: please keep it under 8 MB.")
-    data = upload.read()
+    drawn = {}
+
+    def encode(image, out):
+        if image.format not in IMAGE_FORMATS:
+            raise UploadRefused("Please add a JPEG, PNG, GIF or WebP image.")
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+        has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
+        image = image.convert("RGBA" if has_alpha else "RGB")
+        if has_alpha:
+            image.save(out, "PNG", optimize=True)
+        else:
+            image.save(out, "JPEG", quality=85, optimize=True)
+        drawn.update(extension="png" if has_alpha else "jpg", size=image.size)
+
+    # The same checks as every other image upload (content, pixel count, damaged files).
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in IMAGE_FORMATS:
-                raise ForumError("Please add a JPEG, PNG, GIF or WebP image.")
-            if probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise ForumError("That image has too many pixels.")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-            has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-            image = image.convert("RGBA" if has_alpha else "RGB")
-            out = io.BytesIO()
-            if has_alpha:
-                image.save(out, "PNG", optimize=True)
-                extension = "png"
-            else:
-                image.save(out, "JPEG", quality=85, optimize=True)
-                extension = "jpg"
-            width, height = image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise ForumError("That file is not an image we can read.") from error
+        data = redraw_image(upload, encode)
+    except UploadRefused as error:
+        raise ForumError(str(error)) from error
+    extension, (width, height) = drawn["extension"], drawn["size"]
     stored = PostImage(
         community=community,
         uploaded_by=user,
@@ -120,6 +117,6 @@ def store_image(user, community, upload):
         width=width,
         height=height,
     )
-    stored.file.save(f"{stored.token}.{extension}", ContentFile(out.getvalue()), save=False)
+    stored.file.save(f"{stored.token}.{extension}", ContentFile(data), save=False)
     stored.save()
     return stored
