@@ -1,32 +1,27 @@
-"""Every change to the shared repertoire: documents and versions, links, jobs, the article of
-the month, themes and meetings.
+"""Documents and their versions (upload, checks, text extraction for search) and links.
 
 Each function checks the policy, owns its transaction, records the activity and raises
 CommunityError with a message fit to show the user when the change is refused.
 """
 
 import contextlib
-import datetime
 import logging
 import shutil
 import tempfile
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 
-from . import activity, filetypes
-from .models import Article, Document, DocumentVersion, Job, Link, Meeting, Rsvp, Theme
-from .policy import access_for
-from .services import CommunityError
+from ... import activity, filetypes
+from ...models import Document, DocumentVersion, Link
+from ...policy import access_for
+from ...services import CommunityError
 
 log = logging.getLogger(__name__)
-
-RESERVED_THEME_SLUGS = {"new"}
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -80,8 +75,8 @@ def _new_version(user, document, upload, filetype, note, number):
 
 
 def _extract_later(version):
-    from .extract import EXTRACTORS
-    from .tasks import extract_version_text
+    from ...extract import EXTRACTORS
+    from ...tasks import extract_version_text
 
     if version.content_type in EXTRACTORS:
         version.text_status = DocumentVersion.TextStatus.PENDING
@@ -193,7 +188,7 @@ def store_extracted_text(version_id):
     (communities.extract); any failure marks the version FAILED ("text not indexed").
     Returns the text stored ("" when none). A missing version is skipped.
     """
-    from .extract import ExtractionFailed, extract_text_isolated
+    from ...extract import ExtractionFailed, extract_text_isolated
 
     Status = DocumentVersion.TextStatus
     claimed = DocumentVersion.objects.filter(pk=version_id, text_status=Status.PENDING).update(
@@ -262,284 +257,3 @@ def remove_link(user, link):
         raise CommunityError("Only facilitators can remove links.")
     activity.withdraw(link)
     link.delete()
-
-
-# --- jobs ---------------------------------------------------------------------------------
-
-
-def post_job(user, community, *, title, organisation, location, closing_on, description="", url=""):
-    access = access_for(user, community)
-    if not access.can_post_job:
-        raise CommunityError("Only members of this community can post job adverts.")
-    if closing_on < timezone.localdate():
-        raise CommunityError("The closing date has already passed. Please choose a date from today on.")
-    if not (description or "").strip() and not url:
-        raise CommunityError("Please describe the job or give a link to the advert.")
-    with transaction.atomic():
-        job = Job.objects.create(
-            community=community, title=title.strip(), organisation=organisation.strip(),
-            location=location.strip(), closing_on=closing_on, description=description, url=url,
-            posted_by=user,
-        )  # fmt: skip
-        activity.record(
-            community, user, "job.posted", f"New job: {job.title}, {job.organisation}",
-            url=job.get_absolute_url(), target=job,
-        )  # fmt: skip
-    return job
-
-
-def update_job(user, job, *, title, organisation, location, closing_on, description="", url=""):
-    """The poster (or a facilitator) corrects an advert or extends its closing date."""
-    access = access_for(user, job.community)
-    if not (access.can_moderate_jobs or (access.can_post and job.posted_by_id == user.pk)):
-        raise CommunityError("Only the person who posted this advert or a facilitator can change it.")
-    if closing_on < timezone.localdate():
-        raise CommunityError("The closing date has already passed. Please choose a date from today on.")
-    if not (description or "").strip() and not url:
-        raise CommunityError("Please describe the job or give a link to the advert.")
-    job.title, job.organisation, job.location = title.strip(), organisation.strip(), location.strip()
-    job.closing_on, job.description, job.url = closing_on, description, url
-    job.save()
-    return job
-
-
-def hide_job(user, job, *, hidden=True):
-    """Facilitators hide an advert (and can show it again); hidden adverts leave feeds too."""
-    if not access_for(user, job.community).can_moderate_jobs:
-        raise CommunityError("Only facilitators can moderate job adverts.")
-    job.hidden_at = timezone.now() if hidden else None
-    job.hidden_by = user if hidden else None
-    job.save(update_fields=["hidden_at", "hidden_by"])
-    (activity.withdraw if hidden else activity.restore)(job)
-    return job
-
-
-def remove_job(user, job):
-    access = access_for(user, job.community)
-    if not (access.can_moderate_jobs or (access.can_post and job.posted_by_id == user.pk)):
-        raise CommunityError("Only the person who posted this advert or a facilitator can remove it.")
-    activity.withdraw(job)
-    job.delete()
-
-
-# --- article of the month -----------------------------------------------------------------
-
-
-def feature_article(user, community, *, month, title, introduction, url="", document=None):
-    """Feature one article for a month (one per community per month)."""
-    if not access_for(user, community).can_feature_article:
-        raise CommunityError("Only facilitators can choose the article of the month.")
-    if not url and document is None:
-        raise CommunityError("Please give the article's web address or choose a document from the library.")
-    if document is not None and document.community_id != community.pk:
-        raise CommunityError("That document belongs to another community.")
-    month = month.replace(day=1)
-    try:
-        with transaction.atomic():
-            article = Article.objects.create(
-                community=community, month=month, title=title.strip(), url=url, document=document,
-                introduction=introduction, featured_by=user,
-            )  # fmt: skip
-    except IntegrityError as error:
-        raise CommunityError(
-            f"There is already an article of the month for {month:%B %Y}. Choose another month."
-        ) from error
-    activity.record(
-        community, user, "article.featured", f"Article of the month for {month:%B %Y}: {article.title}",
-        url=reverse("communities:articles", args=[community.slug]), target=article,
-    )  # fmt: skip
-    return article
-
-
-def update_article(user, article, *, month, title, introduction, url="", document=None):
-    if not access_for(user, article.community).can_feature_article:
-        raise CommunityError("Only facilitators can change the article of the month.")
-    if not url and document is None:
-        raise CommunityError("Please give the article's web address or choose a document from the library.")
-    if document is not None and document.community_id != article.community_id:
-        raise CommunityError("That document belongs to another community.")
-    month = month.replace(day=1)
-    article.month, article.title, article.url = month, title.strip(), url
-    article.document, article.introduction = document, introduction
-    try:
-        with transaction.atomic():
-            article.save()
-    except IntegrityError as error:
-        raise CommunityError(
-            f"There is already an article of the month for {month:%B %Y}. Choose another month."
-        ) from error
-    return article
-
-
-def remove_article(user, article):
-    if not access_for(user, article.community).can_feature_article:
-        raise CommunityError("Only facilitators can remove an article of the month.")
-    activity.withdraw(article)
-    article.delete()
-
-
-# --- themes -------------------------------------------------------------------------------
-
-
-def _theme_slug(community, title, exclude_pk=None):
-    base = slugify(title)[:70] or "theme"
-    if base in RESERVED_THEME_SLUGS:
-        base = f"{base}-theme"
-    slug, n = base, 2
-    taken = Theme.objects.filter(community=community).exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _check_dates(starts_on, ends_on):
-    if ends_on < starts_on:
-        raise CommunityError("The theme must end on or after the day it starts.")
-    if ends_on - starts_on > datetime.timedelta(days=366):
-        raise CommunityError("A theme runs for a period of up to a year. Please choose an earlier end date.")
-
-
-def create_theme(user, community, *, title, starts_on, ends_on, description=""):
-    """Start (or schedule) a theme: a focus on one topic for a period."""
-    if not access_for(user, community).can_manage_themes:
-        raise CommunityError("Only facilitators can run themes.")
-    _check_dates(starts_on, ends_on)
-    with transaction.atomic():
-        theme = Theme.objects.create(
-            community=community, title=title.strip(), slug=_theme_slug(community, title),
-            description=description, starts_on=starts_on, ends_on=ends_on, created_by=user,
-        )  # fmt: skip
-        theme.community = community
-        if ends_on < timezone.localdate():
-            return theme  # recording a past theme for the archive is not news
-        activity.record(
-            community, user, "theme.started",
-            f"New theme: {theme.title} ({starts_on:%-d %b} to {ends_on:%-d %b %Y})",
-            url=theme.get_absolute_url(), target=theme,
-        )  # fmt: skip
-    return theme
-
-
-def update_theme(user, theme, *, title, starts_on, ends_on, description=""):
-    if not access_for(user, theme.community).can_manage_themes:
-        raise CommunityError("Only facilitators can edit themes.")
-    _check_dates(starts_on, ends_on)
-    theme.title, theme.starts_on, theme.ends_on, theme.description = (
-        title.strip(),
-        starts_on,
-        ends_on,
-        description,
-    )
-    theme.save()
-    return theme
-
-
-def attach_document(user, theme, document, *, attach=True):
-    """Attach a library document to a theme (or take it off)."""
-    if not access_for(user, theme.community).can_manage_themes:
-        raise CommunityError("Only facilitators can attach documents to a theme.")
-    if document.community_id != theme.community_id:
-        raise CommunityError("That document belongs to another community.")
-    document.theme = theme if attach else None
-    document.save(update_fields=["theme"])
-    return document
-
-
-def attach_meeting(user, theme, meeting, *, attach=True):
-    if not access_for(user, theme.community).can_manage_themes:
-        raise CommunityError("Only facilitators can attach meetings to a theme.")
-    if meeting.community_id != theme.community_id:
-        raise CommunityError("That meeting belongs to another community.")
-    meeting.theme = theme if attach else None
-    meeting.save(update_fields=["theme"])
-    return meeting
-
-
-# --- meetings -----------------------------------------------------------------------------
-
-
-def schedule_meeting(user, community, *, title, starts_at, ends_at, place="", online_url="", agenda="",
-                     theme=None):  # fmt: skip
-    if not access_for(user, community).can_schedule_meeting:
-        raise CommunityError("Only facilitators can schedule meetings.")
-    if ends_at <= starts_at:
-        raise CommunityError("The meeting must end after it starts.")
-    if not place.strip() and not online_url:
-        raise CommunityError("Please say where the meeting is: a place, an online link, or both.")
-    if theme is not None and theme.community_id != community.pk:
-        raise CommunityError("That theme belongs to another community.")
-    with transaction.atomic():
-        meeting = Meeting.objects.create(
-            community=community, title=title.strip(), starts_at=starts_at, ends_at=ends_at,
-            place=place.strip(), online_url=online_url, agenda=agenda, theme=theme, created_by=user,
-        )  # fmt: skip
-        activity.record(
-            community, user, "meeting.scheduled",
-            f"Meeting on {timezone.localtime(starts_at):%-d %B}: {meeting.title}",
-            url=meeting.get_absolute_url(), target=meeting,
-        )  # fmt: skip
-    return meeting
-
-
-def update_meeting(
-    user, meeting, *, title, starts_at, ends_at, place="", online_url="", agenda="", theme=None
-):
-    """Change a meeting's details (those who answered keep their answers)."""
-    if not access_for(user, meeting.community).can_post_meeting_notes(meeting):
-        raise CommunityError("Only facilitators and the meeting's organiser can change it.")
-    if ends_at <= starts_at:
-        raise CommunityError("The meeting must end after it starts.")
-    if not place.strip() and not online_url:
-        raise CommunityError("Please say where the meeting is: a place, an online link, or both.")
-    if theme is not None and theme.community_id != meeting.community_id:
-        raise CommunityError("That theme belongs to another community.")
-    meeting.title, meeting.starts_at, meeting.ends_at = title.strip(), starts_at, ends_at
-    meeting.place, meeting.online_url, meeting.agenda, meeting.theme = (
-        place.strip(),
-        online_url,
-        agenda,
-        theme,
-    )
-    meeting.save(update_fields=["title", "starts_at", "ends_at", "place", "online_url", "agenda", "theme"])
-    return meeting
-
-
-def rsvp(user, meeting, response):
-    """Say whether you will come; answering again changes the answer."""
-    if not access_for(user, meeting.community).can_rsvp and not _is_guest(user, meeting):
-        raise CommunityError("Only members of this community can reply to its meetings.")
-    if response not in Rsvp.Response.values:
-        raise CommunityError("Please choose going, maybe or not going.")
-    if meeting.is_past:
-        raise CommunityError("This meeting has already taken place.")
-    answer, _ = Rsvp.objects.update_or_create(
-        meeting=meeting, user=user, defaults={"response": response, "updated_at": timezone.now()}
-    )
-    return answer
-
-
-def post_meeting_notes(user, meeting, notes):
-    """Post or update the notes of a meeting; the first posting is recorded in the activity log."""
-    if not access_for(user, meeting.community).can_post_meeting_notes(meeting):
-        raise CommunityError("Only facilitators and the meeting's organiser can post its notes.")
-    notes = (notes or "").strip()
-    if not notes:
-        raise CommunityError("The notes are empty. Please write what was discussed and decided.")
-    first = meeting.notes_posted_at is None
-    with transaction.atomic():
-        meeting.notes = notes
-        meeting.notes_by = user
-        meeting.notes_posted_at = meeting.notes_posted_at or timezone.now()
-        meeting.save(update_fields=["notes", "notes_by", "notes_posted_at"])
-        if first:
-            activity.record(
-                meeting.community, user, "meeting.notes", f"Notes posted: {meeting.title}",
-                url=meeting.get_absolute_url(), target=meeting,
-            )  # fmt: skip
-    return meeting
-
-
-def _is_guest(user, meeting):
-    from .guests import is_guest
-
-    return is_guest(user, meeting)
