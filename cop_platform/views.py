@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
 from communities.repertoire.search import search_repertoire
 from cop_platform.markdown import render_markdown
+from cop_platform.ratelimits import limit
 from forums import search as discussions
 from hotseats.models import Question
 
@@ -73,7 +73,7 @@ def rate_limited(request, exception):
 
 
 @login_required
-@ratelimit(key="user", rate="5/h", method="POST", block=False)
+@limit("cop_platform.account_data", "5/h", block=False)
 def account_data(request):
     """GET explains what the download holds; POST returns the zip."""
     from django.http import HttpResponse
@@ -119,7 +119,7 @@ def account_delete(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="300/h", method="POST", block=False)
+@limit("cop_platform.markdown_preview", "300/h", block=False)
 def markdown_preview(request):
     """The "Preview" tab of every Markdown box: the text rendered exactly as it will be stored
     (sanitised), as an HTML fragment for the page's script."""

@@ -32,8 +32,8 @@ class Target:
     load: Callable
     reply: Callable | None = None
     rate: str = ""
-    # The web view's rate-limit group (django-ratelimit names it after the view function), so
-    # replying on the site and by e-mail share one budget.
+    # The web view's rate-limit group (`cop_platform.ratelimits.limit(group, rate)`), so replying
+    # on the site and by e-mail share one budget; `rate` must be the view's.
     group: str = ""
 
 
@@ -136,10 +136,6 @@ def _follow_up(user, question, text):
     return question.get_absolute_url()
 
 
-register(Target("thread", _threads, _reply_to_thread, rate="30/h", group="forums.views.threads.reply"))
-register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.views.hotseats.hotseat_detail"))
-register(
-    Target(
-        "question", _questions, _follow_up, rate="60/h", group="hotseats.views.questions.question_follow_up"
-    )
-)
+register(Target("thread", _threads, _reply_to_thread, rate="30/h", group="forums.reply"))
+register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.hotseat_detail"))
+register(Target("question", _questions, _follow_up, rate="60/h", group="hotseats.question_follow_up"))

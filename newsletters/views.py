@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
 
 from communities.models import Community
 from communities.policy import get_community_for
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit, over_limit
+from cop_platform.refusals import show_refusal
 
 from . import effect, issues, links, mail
 from .forms import IssueForm, PreferenceForm, ScheduleForm
@@ -82,7 +82,7 @@ def preferences(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="5/h", method="POST", block=True)
+@limit("newsletters.email_works", "5/h")
 def email_works(request):
     """The member says their address works again: take it off the suppression list."""
     if lift_suppression(request.user):
@@ -101,9 +101,7 @@ INVALID_UNSUBSCRIBE_RATE = "20/h"
 
 
 def _invalid_unsubscribe(request):
-    if is_ratelimited(
-        request, group="unsubscribe-invalid", key="ip", rate=INVALID_UNSUBSCRIBE_RATE, increment=True
-    ):
+    if over_limit(request, "newsletters.unsubscribe_invalid", INVALID_UNSUBSCRIBE_RATE, key="ip"):
         return render(request, "429.html", status=429)
     return render(request, "newsletters/unsubscribe_invalid.html", status=400)
 
@@ -202,7 +200,7 @@ def issue_edit(request, slug, pk):
         try:
             issues.update_issue(issue, **form.cleaned_data)
         except issues.IssueError as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, "Draft saved.")
         return redirect("newsletters:issue", slug=slug, pk=pk)
@@ -269,7 +267,7 @@ def issue_preview(request, slug, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="10/h", method="POST", block=True)
+@limit("newsletters.issue_test", "10/h")
 def issue_test(request, slug, pk):
     community, access, issue = get_issue_for(request.user, slug, pk)
     _facilitator_only(access)
@@ -285,7 +283,7 @@ def _issue_action(request, slug, pk, action, success):
     try:
         action(issue)
     except issues.IssueError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, success)
     return redirect("newsletters:issue", slug=slug, pk=pk)
@@ -311,7 +309,7 @@ def issue_schedule(request, slug, pk):
     try:
         issues.schedule(issue, form.cleaned_data["send_at"])
     except issues.IssueError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         when = timezone.localtime(issue.scheduled_for)
         messages.success(request, f"Scheduled for {when:%A %-d %B at %H:%M}.")

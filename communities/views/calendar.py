@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from cop_platform.refusals import show_refusal
+
 from .. import calendar, services_calendar
 from ..extensions import calendar_sources
 from ..models import Community, EventFollow
@@ -175,7 +177,7 @@ def event_follow(request, slug, kind, pk):
             services_calendar.follow_event(access, kind, pk)
             messages.success(request, "We will e-mail you a reminder the day before.")
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     nxt = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -7,10 +7,11 @@ from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform import pagecache
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit, refuse_if_limited
+from cop_platform.refusals import show_refusal
 
 from .. import activity, services
 from .. import health as health_signs
@@ -27,17 +28,6 @@ from ..forms import (
 from ..models import Community, Membership
 from ..policy import can_review_proposals, get_community_for, get_public_profile_for, mark_viewer_state
 from ..services import CommunityError
-
-
-def refuse_if_limited(request, form):
-    """For forms with typed text: over the rate limit, say so on the form and keep the text."""
-    if getattr(request, "limited", False):
-        form.is_valid()  # bind the data so the page shows it again
-        form.add_error(
-            None, "You have done this many times in a short while. Please wait a little and try again."
-        )
-        return False
-    return True
 
 
 def directory(request):
@@ -164,7 +154,7 @@ def expertise_in(memberships, limit=20):
 
 
 @require_POST
-@ratelimit(key="user_or_ip", rate="30/h", method="POST", block=True)
+@limit("communities.join", "30/h", key="user_or_ip")
 def join(request, slug):
     community, access = get_community_for(request.user, slug)
     if not request.user.is_authenticated:
@@ -172,7 +162,7 @@ def join(request, slug):
     try:
         services.join_community(request.user, community)
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(
             request, f"Welcome to {community.name}! A welcome message is on its way to your inbox."
@@ -181,7 +171,7 @@ def join(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=False)
+@limit("communities.request_to_join", "20/h", block=False)
 def request_to_join(request, slug):
     # The one page of a closed community that non-members may open: its front door.
     community = get_object_or_404(Community.objects.listed(), slug=slug)
@@ -195,7 +185,7 @@ def request_to_join(request, slug):
         try:
             services.request_membership(request.user, community, form.cleaned_data["message"])
         except CommunityError as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, "Your request has been sent. A facilitator will reply soon.")
             return redirect("communities:request", slug=community.slug)
@@ -215,7 +205,7 @@ def leave(request, slug):
     try:
         services.leave_community(request.user, community)
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect(community)
     messages.success(request, f"You have left {community.name}. You are welcome back any time.")
     return redirect("communities:directory")
@@ -254,7 +244,7 @@ def decide(request, slug, pk):
     try:
         services.decide_request(request.user, membership, approve=approve, reason=form.cleaned_data["reason"])
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         verb = "approved; they will receive your welcome" if approve else "declined"
         messages.success(request, f"{membership.user.name}'s request was {verb}.")
@@ -271,7 +261,7 @@ def set_role(request, slug, pk):
     try:
         services.change_role(request.user, membership, form.cleaned_data["role"])
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         role = Membership.Role(form.cleaned_data["role"]).label.lower()
         messages.success(request, f"{membership.user.name} is now a {role}.")
@@ -284,7 +274,7 @@ def remove(request, slug, pk):
     try:
         services.remove_member(request.user, membership)
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, f"{membership.user.name} was removed from {community.name}.")
     return redirect("communities:members", slug=slug)
@@ -304,7 +294,7 @@ def edit(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="5/d", method="POST", block=False)
+@limit("communities.propose", "5/d", block=False)
 def propose(request):
     form = CommunityProposalForm(request.POST or None)
     if request.method == "POST" and refuse_if_limited(request, form) and form.is_valid():
@@ -321,7 +311,7 @@ def propose(request):
                 tags=data["tags"],
             )
         except CommunityError as error:
-            form.add_error("slug", str(error))
+            show_refusal(request, error, form=form, field="slug")
         else:
             messages.success(
                 request,
@@ -365,7 +355,7 @@ def review_decide(request, slug):
             services.reject_community(request.user, community, form.cleaned_data["reason"])
             messages.success(request, f"“{community.name}” was not approved; the proposer has been told why.")
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("communities:review")
 
 
@@ -407,5 +397,5 @@ def lifecycle(request, slug, action):
         service(request.user, community)
         messages.success(request, done.format(community.name))
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("communities:health")

@@ -6,16 +6,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit, refuse_if_limited
+from cop_platform.refusals import show_refusal
 
 from .. import craft_panels, nudges, path
 from ..models import Membership, Nudge
 from ..nudges import NudgeError
 from ..path import PathError, Stage
 from ..policy import get_community_for
-from .community import refuse_if_limited
 
 # --- the participation path ----------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ def path_settings(request, slug):
         try:
             path.update_settings(request.user, community, form.cleaned_data)
         except PathError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The participation path is saved.")
             return redirect("communities:path", slug=slug)
@@ -79,7 +79,7 @@ def path_settings(request, slug):
 
 
 @require_POST
-@ratelimit(key="user", rate="120/h", method="POST", block=True)
+@limit("communities.move_up", "120/h")
 def move_up(request, slug, pk):
     community, access = get_community_for(request.user, slug)
     if not access.can_manage_path:
@@ -89,7 +89,7 @@ def move_up(request, slug, pk):
     try:
         moved = path.move_up(request.user, membership, note)
     except PathError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         name = path.stage_name(community, moved.stage if moved.stage < Stage.CORE else Stage.CORE)
         messages.success(request, f"{membership.user.name} is now “{name}”; they will see your note.")
@@ -127,7 +127,7 @@ class NudgeMessageForm(forms.Form):
         self.fields["to"].choices = [(p.pk, p.name) for p in people]
 
 
-@ratelimit(key="user", rate="60/h", method="POST", block=False)
+@limit("communities.nudge_message", "60/h", block=False)
 def nudge_message(request, slug, pk):
     community, access = get_community_for(request.user, slug)
     if not access.can_see_nudges:
@@ -145,7 +145,7 @@ def nudge_message(request, slug, pk):
         try:
             nudges.send_nudge(request.user, nudge, recipient, form.cleaned_data["body"])
         except NudgeError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"Your message to {recipient.name} was sent.")
             return redirect("communities:nudges", slug=slug)
@@ -171,7 +171,7 @@ def nudge_act(request, slug, pk):
             nudges.mark_done(request.user, nudge)
             messages.success(request, "Marked as done.")
     except NudgeError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("communities:nudges", slug=slug)
 
 
@@ -186,7 +186,7 @@ def nudge_templates(request, slug):
                 request.user, community, {k.value: request.POST.get(k.value, "") for k in kinds}
             )
         except NudgeError as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, "Your templates are saved.")
             return redirect("communities:nudges", slug=slug)

@@ -8,13 +8,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
+
+from cop_platform.ratelimits import limit, refuse_if_limited
+from cop_platform.refusals import show_refusal
 
 from .. import guests, invitations
 from ..invitations import InvitationError
 from ..models import Invitation
 from ..policy import get_community_for
-from .community import refuse_if_limited
 
 
 class InviteForm(forms.Form):
@@ -43,7 +44,7 @@ class InviteForm(forms.Form):
         return valid
 
 
-@ratelimit(key="user_or_ip", rate="20/h", method="POST", block=False)
+@limit("communities.invite", "20/h", key="user_or_ip", block=False)
 def invitations_page(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_invite:
@@ -55,7 +56,7 @@ def invitations_page(request, slug):
                 request.user, community, form.cleaned_data["emails"], form.cleaned_data["note"]
             )
         except InvitationError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             if created:
                 messages.success(
@@ -94,11 +95,11 @@ def invitation_action(request, slug, pk):
             invitations.resend(request.user, invitation)
             messages.success(request, f"The invitation was sent to {invitation.email} again.")
     except InvitationError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("communities:invitations", slug=slug)
 
 
-@ratelimit(key="user_or_ip", rate="30/h", method="POST", block=True)
+@limit("communities.accept_invitation", "30/h", key="user_or_ip")
 def accept(request, token):
     invitation = invitations.get_invitation(token)
     community = invitation.community
@@ -108,7 +109,7 @@ def accept(request, token):
         try:
             invitations.accept(request.user, invitation)
         except InvitationError as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
             return redirect(request.path)
         if invitation.purpose == guests.PURPOSE:
             messages.success(request, "You are on the guest list. Tell us if you will come.")

@@ -8,15 +8,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import INT_MAX, parse_int
+from cop_platform.ratelimits import limit, refuse_if_limited
+from cop_platform.refusals import show_refusal
 
 from .. import messaging
 from ..messaging import MessagingError
 from ..models import Block, MessageReport, MessagingSettings
 from ..policy import can_read_reports
-from .community import refuse_if_limited
 
 
 class MessageForm(forms.Form):
@@ -63,7 +63,7 @@ def inbox(request):
 
 
 @login_required
-@ratelimit(key="user", rate="60/h", method="POST", block=False)
+@limit("communities.conversation_reply", "60/h", block=False)
 def conversation(request, pk):
     conversation, me = messaging.get_conversation_for(request.user, pk)
     form = MessageForm(request.POST or None)
@@ -74,7 +74,7 @@ def conversation(request, pk):
             try:
                 messaging.send_message(request.user, conversation, form.cleaned_data["body"])
             except MessagingError as error:
-                form.add_error("body", str(error))
+                show_refusal(request, error, form=form, field="body")
             else:
                 return redirect(f"{conversation.get_absolute_url()}#latest")
     if me is not None and me.unread_count:
@@ -99,7 +99,7 @@ def conversation(request, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=False)
+@limit("communities.new_conversation", "30/h", block=False)
 def new(request):
     source = request.POST if request.method == "POST" else request.GET
     recipients = list(get_user_model().objects.filter(pk__in=_ids(source.getlist("to")), is_active=True))
@@ -114,7 +114,7 @@ def new(request):
                 request.user, recipients, form.cleaned_data["body"], subject=form.cleaned_data["subject"]
             )
         except MessagingError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "Your message was sent.")
             return redirect(started)
@@ -149,7 +149,7 @@ def block(request, user_id):
         try:
             messaging.block(request.user, other)
         except MessagingError as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, f"{other.name} can no longer write to you.")
     back = request.POST.get("next", "")
@@ -170,7 +170,7 @@ def leave(request, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="10/h", method="POST", block=False)
+@limit("communities.report_conversation", "10/h", block=False)
 def report(request, pk):
     conversation, me = messaging.get_conversation_for(request.user, pk)
     if me is None:
@@ -180,7 +180,7 @@ def report(request, pk):
         try:
             messaging.report(request.user, conversation, form.cleaned_data["reason"])
         except MessagingError as error:
-            form.add_error("reason", str(error))
+            show_refusal(request, error, form=form, field="reason")
         else:
             messages.success(request, "Thank you. Staff will read the conversation and act on your report.")
             return redirect(conversation)

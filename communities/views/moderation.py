@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
+from cop_platform.refusals import show_refusal
 
 from .. import moderation
 from ..forms import SanctionForm, SilenceForm, WatchedWordForm
@@ -50,7 +51,7 @@ def ban(request, slug, pk):
         try:
             moderation.ban_member(request.user, community, membership.user, form.cleaned_data["reason"])
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"{membership.user.name} is banned from {community.name}.")
             return redirect("communities:members", slug=slug)
@@ -73,7 +74,7 @@ def silence(request, slug, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except CommunityError as error:
-                form.add_error(None, str(error))
+                show_refusal(request, error, form=form)
             else:
                 days = form.cleaned_data["days"]
                 messages.success(
@@ -100,7 +101,7 @@ def lift(request, slug, pk):
         else:
             messages.info(request, f"{membership.user.name} is neither banned nor silenced.")
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("communities:members", slug=slug)
 
 
@@ -119,7 +120,7 @@ def suspend(request, pk):
         try:
             moderation.suspend_user(request.user, person, form.cleaned_data["reason"])
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"{person.name} is suspended: they can read but not post anywhere.")
             return redirect(person.get_absolute_url())

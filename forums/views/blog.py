@@ -8,10 +8,11 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities.policy import get_community_for
 from cop_platform.markdown import render_markdown
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from ..forms_blog import BlogPostForm, CommentForm
 from ..models import BlogPost, Post
@@ -106,7 +107,7 @@ def detail(request, slug, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@limit("forums.blog_write", "30/h")
 def write(request, slug, pk=None):
     """Write or edit: "Preview" shows the rendered post, "Save draft" keeps it, "Publish" publishes."""
     community, access = get_community_for(request.user, slug)
@@ -145,7 +146,7 @@ def write(request, slug, pk=None):
                     )
                 return redirect(post)
             except ForumError as error:
-                form.add_error(None, str(error))
+                show_refusal(request, error, form=form)
     return render(
         request,
         "forums/blog/form.html",
@@ -155,7 +156,7 @@ def write(request, slug, pk=None):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@limit("forums.blog_comment", "60/h")
 def comment(request, slug, pk):
     community, access, post = _post_for(request.user, slug, pk)
     form = CommentForm(request.POST)
@@ -165,7 +166,7 @@ def comment(request, slug, pk):
     try:
         reply = services.comment_on_blog_post(request.user, post, form.cleaned_data["body"])
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect(post)
     return redirect(f"{post.get_absolute_url()}#comment-{reply.number}")
 
@@ -187,7 +188,7 @@ def feature(request, slug, pk):
                 request, "Featured on the community home." if featured else "No longer featured."
             )
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect(post)
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from communities.models import Community
 from communities.policy import get_community_for
 from cop_platform.params import get_int
+from cop_platform.refusals import show_refusal
 
 from .. import services
 from ..forms import MoveForm
@@ -37,7 +38,7 @@ def hide(request, slug, pk):
         else:
             services.hide_post(request.user, post, request.POST.get("note", ""))
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(
             request, "The post is visible again." if restore else "The post is hidden from members."
@@ -81,7 +82,7 @@ def thread_moderate(request, slug, pk):
     try:
         call()
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, text)
     return redirect(thread)

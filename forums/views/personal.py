@@ -8,10 +8,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities.policy import get_community_for, readers_of
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from ..models import Bookmark, Post, PostImage
 from ..queries import get_post_for, get_thread_for
@@ -32,7 +33,7 @@ def react(request, slug, pk):
     try:
         toggle_reaction(request.user, post, request.POST.get("kind", ""))
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect(post.get_absolute_url())
 
 
@@ -62,7 +63,7 @@ def saved(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="240/h", method="POST", block=False)
+@limit("forums.save_draft", "240/h", block=False)
 def draft(request):
     """Keep the text of a reply or new thread as it is typed (the page's script posts it)."""
     key = request.POST.get("key", "")
@@ -76,7 +77,7 @@ def draft(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="60/h", method="POST", block=False)
+@limit("forums.image_upload", "60/h", block=False)
 def image_upload(request, slug):
     """Store a pasted or dropped image; answers the Markdown to insert (JSON)."""
     community, access = get_community_for(request.user, slug)

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cop_platform.refusals import show_refusal
+
 from .. import services
 from ..forms import EditPostForm, FlagForm
 from ..models import (
@@ -22,7 +24,7 @@ def _action(request, slug, pk, call, success):
     try:
         result = call(post)
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         text = success(result) if callable(success) else success
         if text:
@@ -45,7 +47,7 @@ def post_edit(request, slug, pk):
                 request.user, post, form.cleaned_data["body"], title=form.cleaned_data.get("title")
             )
         except ForumError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect(post.get_absolute_url())
@@ -111,7 +113,7 @@ def flag(request, slug, pk):
         try:
             services.flag_post(request.user, post, form.cleaned_data["reason"], form.cleaned_data["note"])
         except ForumError as error:
-            messages.info(request, str(error))
+            show_refusal(request, error, level=messages.INFO)
         else:
             messages.success(request, "Thank you. The facilitators will take a look.")
         return redirect(post.get_absolute_url())

@@ -7,10 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities.policy import get_community_for
 from cop_platform.params import parse_int
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from .. import survey_results as tally
 from ..forms_surveys import QuestionForm, QuickPollForm, SurveyForm, answer_fields
@@ -54,7 +55,7 @@ def survey_list(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@limit("forums.survey_create", "30/h")
 def survey_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_run_surveys:
@@ -64,7 +65,7 @@ def survey_create(request, slug):
         try:
             survey = services.create_survey(request.user, community, **form.cleaned_data)
         except ForumError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The survey is saved as a draft. Now add its questions.")
             return redirect(survey)
@@ -83,7 +84,7 @@ def survey_edit(request, slug, pk):
         try:
             services.update_survey(request.user, survey, **form.cleaned_data)
         except ForumError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The survey is updated.")
             return redirect(survey)
@@ -147,7 +148,7 @@ def question_add(request, slug, pk):
                 options=form.option_lines(),
             )  # fmt: skip
         except ForumError as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
         else:
             messages.success(request, "Question added.")
     else:
@@ -165,7 +166,7 @@ def question_remove(request, slug, pk, question_pk):
     try:
         services.remove_question(request.user, question)
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect(survey.get_absolute_url() + "#build")
 
 
@@ -178,7 +179,7 @@ def survey_publish(request, slug, pk):
     try:
         services.publish_survey(request.user, survey)
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, "The survey is published. Invite the members by e-mail when it opens.")
     return redirect(survey)
@@ -194,7 +195,7 @@ def survey_invite(request, slug, pk):
     try:
         services.request_invitations(request.user, survey, reminder=reminder)
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -249,7 +250,7 @@ def survey_theme(request, slug, pk):
             request.user, survey, question, parse_int(request.POST.get("option"), -1, minimum=-1)
         )
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect("forums:survey_results", community.slug, survey.pk)
     messages.success(
         request, f"The theme “{theme.title}” has started. Adjust its dates or description if you like."
@@ -261,7 +262,7 @@ def survey_theme(request, slug, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@limit("forums.quick_poll_create", "30/h")
 def quick_poll_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_run_surveys:
@@ -275,7 +276,7 @@ def quick_poll_create(request, slug):
                 days=data["days"],
             )  # fmt: skip
         except ForumError as error:
-            form.add_error("options", str(error))
+            show_refusal(request, error, form=form, field="options")
         else:
             messages.success(request, "The quick poll is on the community home.")
             return redirect(community)
@@ -302,7 +303,7 @@ def quick_poll_vote(request, slug, pk):
     try:
         services.vote_quick_poll(request.user, poll, parse_int(request.POST.get("option"), -1, minimum=-1))
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, "Thanks for voting.")
     return redirect(community)

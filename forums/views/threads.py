@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities import activity
 from communities.models import Community, Membership
 from communities.policy import get_community_for
 from cop_platform import pagecache
 from cop_platform.params import get_int, get_ints
+from cop_platform.ratelimits import limit, refuse_if_limited
+from cop_platform.refusals import show_refusal
 
 from .. import services, threadpage
 from ..forms import ListFilterForm, ReplyForm, ThreadForm
@@ -288,7 +289,7 @@ def thread_detail(request, slug, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="8/h", method="POST", block=False)
+@limit("forums.thread_create", "8/h", block=False)
 def thread_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_post:
@@ -300,9 +301,7 @@ def thread_create(request, slug):
     form = ThreadForm(request.POST or None, community=community, access=access, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if getattr(request, "limited", False):
-            form.add_error(None, RATE_LIMITED)
-        else:
+        if refuse_if_limited(request, form, RATE_LIMITED):
             try:
                 thread = services.start_thread(
                     request.user,
@@ -315,7 +314,7 @@ def thread_create(request, slug):
                     poll=data["poll"],
                 )
             except ForumError as error:
-                form.add_error(None, str(error))
+                show_refusal(request, error, form=form)
             else:
                 discard_draft(request.user, f"thread:{community.pk}")
                 messages.success(request, "Your post is live. You'll be notified when someone replies.")
@@ -334,21 +333,19 @@ def similar(request, slug):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=False)
+@limit("forums.reply", "30/h", block=False)
 def reply(request, slug, pk):
     community, access, thread = get_thread_for(request.user, slug, pk)
     form = ReplyForm(request.POST)
     if form.is_valid():
-        if getattr(request, "limited", False):
-            form.add_error(None, RATE_LIMITED)
-        else:
+        if refuse_if_limited(request, form, RATE_LIMITED):
             quoted = None
             if form.cleaned_data.get("quote"):
                 quoted = Post.objects.filter(thread=thread, pk=form.cleaned_data["quote"]).first()
             try:
                 post = services.post_reply(request.user, thread, form.cleaned_data["body"], quoted=quoted)
             except ForumError as error:
-                form.add_error("body", str(error))
+                show_refusal(request, error, form=form, field="body")
             else:
                 discard_draft(request.user, f"reply:{thread.pk}")
                 messages.success(request, "Thank you! Your reply is posted.")
@@ -399,7 +396,7 @@ def poll_vote(request, slug, pk):
     try:
         services.vote(request.user, poll, ids)
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, "Thank you for voting.")
     return redirect(f"{thread.get_absolute_url()}#poll")

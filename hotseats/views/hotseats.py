@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities import activity
 from communities.models import Community
@@ -21,6 +20,8 @@ from communities.policy import (
     get_community_for,
 )
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from .. import calendar, services
 from ..access import get_hotseat_for
@@ -79,7 +80,7 @@ def hotseat_list(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@limit("hotseats.hotseat_create", "20/h")
 def hotseat_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_run_hotseat:
@@ -96,7 +97,7 @@ def hotseat_create(request, slug):
                 schedule="schedule" in request.POST,
             )  # fmt: skip
         except HotSeatError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             if hotseat.status == HotSeat.Status.DRAFT:
                 messages.success(
@@ -125,7 +126,7 @@ def hotseat_edit(request, slug, pk):
         try:
             services.update_hotseat(request.user, hotseat, **data)
         except HotSeatError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The hot seat's details are saved.")
             return _back(hotseat)
@@ -143,7 +144,7 @@ def _state_change(request, slug, pk, change, done):
     try:
         change(request.user, hotseat)
     except HotSeatError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, done)
     return _back(hotseat)
@@ -187,7 +188,7 @@ def hotseat_extend(request, slug, pk):
         try:
             services.extend(request.user, hotseat, form.cleaned_data["closes_at"])
         except HotSeatError as error:
-            form.add_error("closes_at", str(error))
+            show_refusal(request, error, form=form, field="closes_at")
         else:
             messages.success(request, "The hot seat now closes later.")
             return _back(hotseat)
@@ -210,7 +211,7 @@ def _questions_for(hotseat, access, sort):
     )
 
 
-@ratelimit(key="user_or_ip", rate="30/h", method="POST", block=True)
+@limit("hotseats.hotseat_detail", "30/h", key="user_or_ip")
 def hotseat_detail(request, slug, pk):
     hotseat, access = get_hotseat_for(request.user, slug, pk)
     form = QuestionForm(request.POST or None)
@@ -221,7 +222,7 @@ def hotseat_detail(request, slug, pk):
             try:
                 question = services.ask_question(request.user, hotseat, form.cleaned_data["body"])
             except HotSeatError as error:
-                form.add_error("body", str(error))
+                show_refusal(request, error, form=form, field="body")
             else:
                 messages.success(request, "Thank you! Your question is in the queue.")
                 return _back(hotseat, question)

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from communities.policy import (
     can_answer_in_hotseat,
     can_edit_hotseat_question,
 )
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from .. import services
 from ..access import get_question_for
@@ -20,7 +21,7 @@ from .hotseats import _back, _form_page
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="200/h", method="POST", block=True)
+@limit("hotseats.question_vote", "200/h")
 def question_vote(request, slug, pk, question_pk):
     question, hotseat, access = get_question_for(request.user, slug, pk, question_pk)
     withdraw = request.POST.get("withdraw") == "1"
@@ -30,7 +31,7 @@ def question_vote(request, slug, pk, question_pk):
         else:
             services.vote(request.user, question)
     except HotSeatError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, "Your vote is withdrawn." if withdraw else "Your vote is counted.")
     return _back(hotseat, question)
@@ -49,7 +50,7 @@ def question_edit(request, slug, pk, question_pk):
             try:
                 services.edit_question(request.user, question, form.cleaned_data["body"])
             except HotSeatError as error:
-                form.add_error("body", str(error))
+                show_refusal(request, error, form=form, field="body")
             else:
                 messages.success(request, "The question is updated.")
                 return _back(hotseat, question)
@@ -82,7 +83,7 @@ def question_merge(request, slug, pk, question_pk):
         try:
             services.merge_question(request.user, question, form.cleaned_data["into"])
         except HotSeatError as error:
-            form.add_error("into", str(error))
+            show_refusal(request, error, form=form, field="into")
         else:
             messages.success(request, "Merged: the duplicate's votes now count for the question that stays.")
             return _back(hotseat, form.cleaned_data["into"])
@@ -90,7 +91,7 @@ def question_merge(request, slug, pk, question_pk):
 
 
 @login_required
-@ratelimit(key="user", rate="120/h", method="POST", block=True)
+@limit("hotseats.question_answer", "120/h")
 def question_answer(request, slug, pk, question_pk):
     question, hotseat, access = get_question_for(request.user, slug, pk, question_pk)
     form = AnswerForm(request.POST or None, initial={"body": question.answer})
@@ -98,7 +99,7 @@ def question_answer(request, slug, pk, question_pk):
         try:
             services.answer_question(request.user, question, form.cleaned_data["body"])
         except HotSeatError as error:
-            form.add_error("body", str(error))
+            show_refusal(request, error, form=form, field="body")
         else:
             messages.success(request, "Your answer is published; the asker and voters are being told.")
             return _back(hotseat, question)
@@ -112,7 +113,7 @@ def question_answer(request, slug, pk, question_pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@limit("hotseats.question_follow_up", "60/h")
 def question_follow_up(request, slug, pk, question_pk):
     question, hotseat, access = get_question_for(request.user, slug, pk, question_pk)
     form = FollowUpForm(request.POST)
@@ -120,7 +121,7 @@ def question_follow_up(request, slug, pk, question_pk):
         try:
             services.follow_up(request.user, question, form.cleaned_data["body"])
         except HotSeatError as error:
-            form.add_error("body", str(error))
+            show_refusal(request, error, form=form, field="body")
         else:
             messages.success(request, "Your follow-up is posted.")
             return _back(hotseat, question)

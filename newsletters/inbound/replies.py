@@ -11,14 +11,13 @@ link to answer on the site; the text they wrote is quoted back so nothing is los
 
 import email.utils
 import logging
-from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django_ratelimit.core import get_usage
 from mailparser_reply import EmailReplyParser
 
 from cop_platform.emails import absolute_url, build_email
+from cop_platform.ratelimits import over_limit_for
 
 from .. import targets
 from ..sending import send_once
@@ -60,16 +59,7 @@ def strip_reply(text):
 def _rate_limited(user, target):
     if not target.rate:
         return False
-    request = SimpleNamespace(user=user, method="POST", META={})
-    usage = get_usage(
-        request,
-        group=target.group or f"email-reply:{target.kind}",
-        key="user",
-        rate=target.rate,
-        method="POST",
-        increment=True,
-    )
-    return bool(usage and usage["should_limit"])
+    return over_limit_for(user, target.group or f"email-reply:{target.kind}", target.rate)
 
 
 def handle(ref, message):

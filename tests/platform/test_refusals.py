@@ -9,6 +9,8 @@ from cop_platform.refusals import Refused, show_refusal
 from forums.services import ForumError
 from hotseats.services import HotSeatError
 
+from .test_house_rules import APPS, offending, sources
+
 
 class BodyForm(forms.Form):
     body = forms.CharField()
@@ -40,3 +42,16 @@ def test_a_refusal_without_a_form_becomes_a_message():
     request = _request()
     show_refusal(request, CommunityError("You are already a member."))
     assert [str(m) for m in get_messages(request)] == ["You are already a member."]
+
+
+def test_a_refusal_that_is_not_an_error_can_be_a_calmer_message():
+    from django.contrib import messages
+
+    request = _request()
+    show_refusal(request, ForumError("You have already flagged this post."), level=messages.INFO)
+    assert [m.level for m in get_messages(request)] == [messages.INFO]
+
+
+def test_views_show_refusals_through_show_refusal_only():
+    views = [p for p in sources(*APPS) if p.name.startswith("views") or "views" in p.parts]
+    assert offending(views, r"(add_error\(.*|messages\.\w+\(request, )str\(") == []

@@ -7,9 +7,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from ...models import Job
 from ...policy import get_community_for, get_in_community
@@ -48,7 +49,7 @@ def job_detail(request, slug, pk):
 
 
 @login_required
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
+@limit("communities.job_create", "20/h")
 def job_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_post_job:
@@ -58,7 +59,7 @@ def job_create(request, slug):
         try:
             job = services.post_job(request.user, community, **form.cleaned_data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"Your advert is up until {job.closing_on:%-d %B %Y}.")
             return redirect(job)
@@ -77,7 +78,7 @@ def job_edit(request, slug, pk):
         try:
             services.update_job(request.user, job, **form.cleaned_data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The advert is updated.")
             return redirect(job)
@@ -109,5 +110,5 @@ def job_moderate(request, slug, pk):
         else:
             messages.error(request, "Please choose what to do with the advert.")
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("communities:jobs", slug=community.slug)

@@ -7,9 +7,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from ...models import Document, Link
 from ...policy import get_community_for, get_in_community
@@ -72,7 +73,7 @@ def document_upload(request, slug):
 
 
 @csrf_protect
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@limit("communities.document_upload", "60/h")
 def _document_upload(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_upload_document:
@@ -86,7 +87,7 @@ def _document_upload(request, slug):
                 description=data["description"], kind=data["kind"], tags=data["tags"], theme=data.get("theme"),
             )  # fmt: skip
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"Thank you for sharing “{document.title}”.")
             return redirect(document)
@@ -103,7 +104,7 @@ def document_new_version(request, slug, pk):
 
 
 @csrf_protect
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@limit("communities.document_new_version", "60/h")
 def _document_new_version(request, slug, pk):
     community, access, document = get_in_community(request.user, slug, Document.objects.all(), pk=pk)
     if not access.can_edit_document(document):
@@ -115,7 +116,7 @@ def _document_new_version(request, slug, pk):
                 request.user, document, upload=form.cleaned_data["upload"], note=form.cleaned_data["note"]
             )
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"Version {version.number} is now the current version.")
             return redirect(document)
@@ -158,7 +159,7 @@ def document_edit(request, slug, pk):
         try:
             services.update_document(request.user, document, **data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The document's details are saved.")
             return redirect(document)
@@ -199,7 +200,7 @@ def links(request, slug):
 
 
 @login_required
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@limit("communities.link_add", "60/h")
 def link_add(request, slug):
     community, access = get_community_for(request.user, slug)
     if not access.can_add_link:
@@ -213,7 +214,7 @@ def link_add(request, slug):
                 description=data["description"], tags=data["tags"],
             )  # fmt: skip
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, f"“{data['title']}” was added to the links.")
             return redirect("communities:links", slug=community.slug)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
+from cop_platform.refusals import show_refusal
 
 from ... import guests
 from ...calendar import build_ics, meeting_entries_of
@@ -89,7 +90,7 @@ def meeting_create(request, slug):
         try:
             meeting = services.schedule_meeting(request.user, community, **form.cleaned_data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(
                 request, f"“{meeting.title}” is on the calendar. Members can now say if they'll come."
@@ -110,7 +111,7 @@ def meeting_edit(request, slug, pk):
         try:
             services.update_meeting(request.user, meeting, **form.cleaned_data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The meeting is updated.")
             return redirect(meeting)
@@ -131,7 +132,7 @@ def meeting_rsvp(request, slug, pk):
             raise CommunityError("Please choose going, maybe or not going.")
         answer = services.rsvp(request.user, meeting, form.cleaned_data["response"])
     except CommunityError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         messages.success(request, f"Thanks, your answer is saved: {answer.get_response_display().lower()}.")
     return redirect(meeting)
@@ -147,7 +148,7 @@ def meeting_notes(request, slug, pk):
         try:
             services.post_meeting_notes(request.user, meeting, form.cleaned_data["notes"])
         except CommunityError as error:
-            form.add_error("notes", str(error))
+            show_refusal(request, error, form=form, field="notes")
         else:
             messages.success(request, "The notes are posted with the meeting.")
             return redirect(meeting)
@@ -183,7 +184,7 @@ def meeting_guests(request, slug, pk):
             request.user, meeting, form.cleaned_data["emails"], form.cleaned_data["note"]
         )
     except InvitationError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         if created:
             messages.success(

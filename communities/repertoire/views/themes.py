@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
+from cop_platform.refusals import show_refusal
 
 from ...extensions import theme_sections_for
 from ...models import Article, Document, Meeting, Theme
@@ -68,7 +69,7 @@ def theme_create(request, slug):
         try:
             theme = services.create_theme(request.user, community, **form.cleaned_data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(
                 request, f"The theme “{theme.title}” is set up. Attach documents and meetings to it."
@@ -90,7 +91,7 @@ def theme_edit(request, slug, theme_slug):
         try:
             services.update_theme(request.user, theme, **form.cleaned_data)
         except CommunityError as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form=form)
         else:
             messages.success(request, "The theme is saved.")
             return redirect(theme)
@@ -125,8 +126,10 @@ def theme_attach(request, slug, theme_slug):
                 raise CommunityError("Please choose a meeting.")
             services.attach_meeting(request.user, theme, meeting, attach=attach)
             name = meeting.title
-    except (CommunityError, ValueError) as error:
-        messages.error(request, str(error) if isinstance(error, CommunityError) else "Please choose again.")
+    except CommunityError as error:
+        show_refusal(request, error)
+    except ValueError:
+        messages.error(request, "Please choose again.")
     else:
         done = "attached to" if attach else "taken off"
         messages.success(request, f"“{name}” is {done} this theme.")
@@ -167,7 +170,7 @@ def article_feature(request, slug, pk=None):
             else:
                 services.update_article(request.user, article, **fields)
         except CommunityError as error:
-            form.add_error("month", str(error))
+            show_refusal(request, error, form=form, field="month")
         else:
             messages.success(
                 request, f"“{data['title']}” is the article of the month for {data['month']:%B %Y}."
