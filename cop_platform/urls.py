@@ -36,7 +36,7 @@ urlpatterns = [
     path("communities/", include("hotseats.urls")),
     path("", include("newsletters.urls")),  # notifications/, email/, communities/<slug>/newsletter/
     # Postmark's signed (basic-auth) webhooks: bounces and complaints (tracking/), replies
-    # by e-mail (inbound/); newsletters.receivers_mail turns them into suppressions and posts.
+    # by e-mail (inbound/); newsletters.inbound.webhooks turns them into suppressions and posts.
     # Only Postmark's: anymail.urls also routes a dozen other providers' webhooks, some of which
     # answered 500 (a missing SDK) to anyone (found by tests/security/test_bad_input.py).
     path(

@@ -95,7 +95,7 @@ class HotSeat(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    # The last day the expert was e-mailed the new questions (see newsletters.hotseat_emails).
+    # The last day the expert was e-mailed the new questions (see newsletters/sources/hotseats/emails.py).
     expert_emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = HotSeatQuerySet.as_manager()

@@ -1,4 +1,4 @@
-"""Hot-seat events; newsletters turns them into notifications and e-mail (receivers_hotseats).
+"""Hot-seat events; newsletters turns them into notifications and e-mail (newsletters/sources/hotseats/receivers.py).
 
 Each is sent inside the service's transaction, after the change is saved: receivers enqueue
 their work with `delay_on_commit`.

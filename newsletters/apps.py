@@ -10,8 +10,6 @@ class NewslettersConfig(AppConfig):
         from communities.extensions import InsightSource, Tab, register_insight, register_tab
 
         from . import (
-            digest_content,  # noqa: F401 - blog posts and surveys, from the activity log
-            digest_forums,  # noqa: F401 - "questions you could answer", from the discussions
             digests,  # noqa: F401 - registers the built-in digest sections
             effect,
         )
@@ -38,17 +36,14 @@ class NewslettersConfig(AppConfig):
         from communities.extensions import register_checklist_item
 
         from . import (
-            calendar_reminders,  # noqa: F401 - beat task: reminders the day before events
             fanout,  # noqa: F401 - registers the built-in e-mail kinds with the sending engine
-            receivers,  # noqa: F401
-            receivers_craft,  # noqa: F401 - private messages, path stages, invitations
-            receivers_forums,  # noqa: F401 - discussions: replies, mentions, answers
-            receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
-            receivers_mail,  # noqa: F401 - Postmark webhooks: bounces, complaints, replies
-            survey_emails,  # noqa: F401 - survey invitations and the reminder
+            sources,
             targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )
-        from .craft import CHOOSE_DIGEST, register_reply_target
+        from .inbound import webhooks  # noqa: F401 - Postmark webhooks: bounces, complaints, replies
+
+        sources.connect()
+        from .sources.communities.craft import CHOOSE_DIGEST, register_reply_target
 
         register_checklist_item(CHOOSE_DIGEST)
         register_reply_target()

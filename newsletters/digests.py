@@ -12,7 +12,7 @@ marked sent in bulk. A batch therefore costs the same number of queries for 1 or
 
 Adding a section (the seam for the content apps, e.g. forums' "unanswered questions matching
 your expertise"): write a loader that takes the Batch and returns {user_id: [DigestItem]}, and
-register it from the newsletters app (a `newsletters/receivers_*.py` module or `apps.py`):
+register it from the newsletters app (the `digest.py` of its `newsletters/sources/<app>/`):
 
     def unanswered_for_expertise(batch):
         threads = Thread.objects.filter(community_id__in=batch.community_ids, ...)  # one query

@@ -1,6 +1,6 @@
 """Telling members about events: in the worker, in batches, only those who may see (STYLE #21).
 
-A content app saves its change and sends its signal; a receiver here (receivers_<app>.py) calls
+A content app saves its change and sends its signal; a receiver here (newsletters/sources/<app>/receivers.py) calls
 `tell(topic, target, actor=...)`, which enqueues ONE task when the transaction commits. Nothing
 else happens in the web request, so posting costs the same with one watcher or a thousand.
 
@@ -21,7 +21,7 @@ and hands the batch's immediate e-mails to the e-mail path as one task (`send_no
 which sends each through the delivery log, once per notification).
 
 A topic is registered once per event (`register(Topic(...))`) by the newsletters module that
-speaks for the source app (receivers_forums.py, receivers_hotseats.py): all shaped alike.
+speaks for the source app (sources/forums/receivers.py, sources/hotseats/receivers.py): all shaped alike.
 """
 
 from collections.abc import Callable

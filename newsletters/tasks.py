@@ -215,7 +215,7 @@ def send_issue_test(self, issue_id, user_id, stamp):
 @shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
 def send_message_emails(self, message_id, recipient_ids):
     """E-mail a private message to its recipients (once per recipient and message)."""
-    from . import craft
+    from .sources.communities import craft
 
     return craft.send_message_emails(message_id, recipient_ids)
 
@@ -223,7 +223,7 @@ def send_message_emails(self, message_id, recipient_ids):
 @shared_task
 def tell_of_stage(membership_id, moved_by_id, note, stage_name):
     """Tell a member a facilitator moved them along the participation path."""
-    from . import craft
+    from .sources.communities import craft
 
     craft.tell_of_stage(membership_id, moved_by_id, note, stage_name)
 
@@ -231,7 +231,7 @@ def tell_of_stage(membership_id, moved_by_id, note, stage_name):
 @shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
 def send_invitation(self, invitation_id, number):
     """Send one sending of an invitation by e-mail (at most once per number)."""
-    from . import craft
+    from .sources.communities import craft
 
     return craft.send_invitation(invitation_id, number)
 
@@ -239,7 +239,7 @@ def send_invitation(self, invitation_id, number):
 @shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
 def tell_facilitators_of_dormancy(self, community_id):
     """Warn a quiet community's facilitators before an admin marks it dormant."""
-    from .lifecycle import tell_facilitators_of_dormancy
+    from .sources.communities.lifecycle import tell_facilitators_of_dormancy
 
     tell_facilitators_of_dormancy(community_id)
 
@@ -247,6 +247,6 @@ def tell_facilitators_of_dormancy(self, community_id):
 @shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
 def tell_admins_facilitator_lost(self, community_id, episode):
     """E-mail admins that a community lost its last active facilitator (once per episode)."""
-    from .lifecycle import tell_admins_facilitator_lost
+    from .sources.communities.lifecycle import tell_admins_facilitator_lost
 
     tell_admins_facilitator_lost(community_id, episode)

@@ -1,6 +1,6 @@
 """Watching threads and communities, read markers and recognition counts.
 
-Who is told of what is newsletters' job (receivers_forums.py), through communities.policy.readers_of."""
+Who is told of what is newsletters' job (newsletters/sources/forums/receivers.py), through communities.policy.readers_of."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q

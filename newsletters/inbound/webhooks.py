@@ -8,8 +8,8 @@ the same `inbound.receive` as `manage.py receive_email`.
 from anymail.signals import EventType, inbound, tracking
 from django.dispatch import receiver
 
-from .inbound import receive, suppress
-from .models import Suppression
+from ..models import Suppression
+from . import receive, suppress
 
 HARD = {"HardBounce", "BadEmailAddress", "ManuallyDeactivated"}
 

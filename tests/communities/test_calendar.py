@@ -242,7 +242,7 @@ def test_a_meetings_own_ics_comes_from_the_same_builder(login, member, community
 
 
 def _remind():
-    from newsletters.calendar_reminders import send_event_reminders
+    from newsletters.sources.communities.reminders import send_event_reminders
 
     return send_event_reminders()
 

@@ -98,7 +98,7 @@ def test_someone_without_an_invitation_sees_nothing(login, outsider, closed_comm
 
 
 def test_a_guest_who_said_they_would_come_is_reminded_the_day_before(closed_community):
-    from newsletters.calendar_reminders import send_event_reminders
+    from newsletters.sources.communities.reminders import send_event_reminders
 
     m = meeting(closed_community, days=0)
     Meeting.objects.filter(pk=m.pk).update(starts_at=timezone.now() + datetime.timedelta(hours=6))

@@ -97,7 +97,7 @@ def test_resending_sends_the_invitation_again_once(
             {"action": "resend"},
         )
     assert len(mail.outbox) == 2
-    from newsletters.craft import send_invitation
+    from newsletters.sources.communities.craft import send_invitation
 
     assert send_invitation(invitation.pk, 2) is False  # a retried task never sends twice
     assert len(mail.outbox) == 2

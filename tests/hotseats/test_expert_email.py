@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 
 from hotseats.models import HotSeat
-from newsletters.hotseat_emails import send_expert_daily_emails
 from newsletters.models import Delivery
+from newsletters.sources.hotseats.emails import send_expert_daily_emails
 
 from .conftest import ask, make_hotseat
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from hotseats import services
 from hotseats.models import HotSeat
-from newsletters.hotseat_emails import send_expert_invitation
+from newsletters.sources.hotseats.emails import send_expert_invitation
 from tests.factories import UserFactory
 from tests.utils import text
 

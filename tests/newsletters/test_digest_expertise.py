@@ -68,7 +68,7 @@ def test_the_expertise_section_costs_two_queries_for_any_batch(community, member
     for user in members:
         user.expertise.set(["benefits realisation"])
     batch = digests.Batch([u.pk for u in members], digests.period_for("weekly", now=MONDAY))
-    from newsletters.digest_forums import unanswered_for_expertise
+    from newsletters.sources.forums.digest import unanswered_for_expertise
 
     with CaptureQueriesContext(connection) as queries:
         items = unanswered_for_expertise(batch)

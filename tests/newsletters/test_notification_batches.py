@@ -16,7 +16,7 @@ from forums.models import ThreadWatch
 from hotseats import services as hotseat_services
 from newsletters import notifying, tasks
 from newsletters.models import Notification, Preference
-from newsletters.receivers_forums import POST
+from newsletters.sources.forums.receivers import POST
 from tests.factories import member_of
 from tests.forums.helpers import thread
 from tests.hotseats.conftest import make_hotseat

@@ -34,9 +34,9 @@ from communities.policy import access_for, readers_of
 from forums.models import Post, Thread
 from hotseats.models import HotSeat, Question
 from newsletters import digests, notifying, tasks
-from newsletters.hotseat_emails import ANNOUNCE, ANSWERED
 from newsletters.models import Issue
-from newsletters.receivers_forums import POST, THREAD_CREATED
+from newsletters.sources.forums.receivers import POST, THREAD_CREATED
+from newsletters.sources.hotseats.emails import ANNOUNCE, ANSWERED
 from tests.factories import CommunityFactory, UserFactory
 from tests.utils import text
 

@@ -1,6 +1,6 @@
 """E-mail and notices for the facilitator's craft: private messages, path stages, invitations.
 
-Called from tasks enqueued by receivers_craft (after the content change commits).
+Called from tasks enqueued by receivers.py beside it (after the content change commits).
 """
 
 from django.db.models import Exists, OuterRef
@@ -11,9 +11,9 @@ from communities.extensions import ChecklistItem
 from communities.models import Invitation, Meeting, Membership, Message
 from cop_platform.emails import build_email
 
-from . import delivery
-from .models import Preference
-from .services import notify
+from ... import delivery
+from ...models import Preference
+from ...services import notify
 
 
 def send_message_emails(message_id, recipient_ids):
@@ -53,7 +53,7 @@ def reply_addresses(conversation, recipient):
     """The signed reply-by-e-mail address for this recipient, when inbound mail is configured
     (the spine's inbound addresses; none without REPLY_EMAIL_DOMAIN)."""
     try:
-        from .inbound.addresses import make_address
+        from ...inbound.addresses import make_address
     except ImportError:  # the inbound spine is not installed
         return None
     address = make_address(f"conversation:{conversation.pk}", recipient.pk)
@@ -129,7 +129,7 @@ def reply_to_conversation(user, conversation, text):
     """A reply by e-mail to a private message: the same service as the web form."""
     from communities import messaging
 
-    from .targets import ReplyRefused
+    from ...targets import ReplyRefused
 
     try:
         messaging.reply_by_email(user, conversation.pk, text)
@@ -140,7 +140,7 @@ def reply_to_conversation(user, conversation, text):
 
 def register_reply_target():
     try:
-        from . import targets
+        from ... import targets
     except ImportError:  # the inbound spine is not installed: e-mails carry no reply address
         return
     targets.register(

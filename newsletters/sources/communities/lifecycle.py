@@ -7,9 +7,9 @@ from django.urls import reverse
 from communities.models import Community, Membership
 from cop_platform.emails import build_email
 
-from . import delivery
-from .models import Delivery, Notification
-from .services import notify
+from ... import delivery
+from ...models import Delivery, Notification
+from ...services import notify
 
 
 def tell_facilitators_of_dormancy(community_id):

@@ -1,10 +1,11 @@
-"""Turn events from the content apps into tasks, after the transaction commits."""
+"""What communities tell whom: memberships, proposals, lifecycle, and the facilitator's craft
+(private messages, path stages, invitations). Each receiver only enqueues a task on commit."""
 
 from django.dispatch import receiver
 
 from communities import signals
 
-from . import tasks
+from ... import tasks
 
 
 @receiver(signals.membership_activated)
@@ -41,3 +42,22 @@ def tell_facilitators_of_dormancy(sender, community, **kwargs):
 def tell_admins_facilitator_lost(sender, community, last_seen, **kwargs):
     episode = last_seen.date().isoformat() if last_seen else "never"
     tasks.tell_admins_facilitator_lost.delay_on_commit(community.pk, episode)
+
+
+# --- the facilitator's craft: private messages, path stages and invitations become e-mail ----
+
+
+@receiver(signals.message_sent)
+def email_message(sender, message, recipient_ids, **kwargs):
+    if recipient_ids:
+        tasks.send_message_emails.delay_on_commit(message.pk, list(recipient_ids))
+
+
+@receiver(signals.stage_changed)
+def tell_of_stage(sender, membership, moved_by, note, stage_name, **kwargs):
+    tasks.tell_of_stage.delay_on_commit(membership.pk, moved_by.pk, note, stage_name)
+
+
+@receiver(signals.invitation_sent)
+def send_invitation(sender, invitation, number, **kwargs):
+    tasks.send_invitation.delay_on_commit(invitation.pk, number)

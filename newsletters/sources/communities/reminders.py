@@ -22,8 +22,8 @@ from cop_platform.accounts.models import User
 from cop_platform.emails import absolute_url, build_email
 from hotseats.models import HotSeat
 
-from . import delivery
-from .hotseat_emails import when_for
+from ... import delivery
+from ..hotseats.emails import when_for
 
 RETRYABLE = (smtplib.SMTPException, OSError)
 AHEAD = datetime.timedelta(hours=24)
@@ -102,7 +102,9 @@ def remind(kind, pk, user_ids):
     return sent
 
 
-@shared_task(queue="email")
+# Task names are those of the module's old place (newsletters.calendar_reminders): queued tasks and the beat schedule
+# refer to them by name.
+@shared_task(queue="email", name="newsletters.calendar_reminders.send_event_reminders")
 def send_event_reminders():
     """Beat, every 15 minutes: enqueue reminder batches for events starting within a day."""
     count = 0
@@ -113,7 +115,14 @@ def send_event_reminders():
     return count
 
 
-@shared_task(bind=True, queue="email", autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+@shared_task(
+    bind=True,
+    queue="email",
+    autoretry_for=RETRYABLE,
+    retry_backoff=30,
+    max_retries=6,
+    name="newsletters.calendar_reminders.send_event_reminder_batch",
+)
 def send_event_reminder_batch(self, kind, pk, user_ids):
     """Remind one batch of members of one event (idempotent per member and event)."""
     return remind(kind, pk, user_ids)

@@ -1,4 +1,5 @@
-"""Digest section from the discussions: unanswered questions that match a member's expertise.
+"""Digest sections from the discussions: unanswered questions that match a member's expertise, and
+blog posts and surveys (from the activity log).
 
 Members list their expertise as tags on their profile; questions carry tags. A question with no
 reply yet, in one of the member's communities, sharing a tag with their expertise, is one they
@@ -16,7 +17,7 @@ from cop_platform.accounts.models import User
 from cop_platform.emails import absolute_url
 from forums.models import Thread
 
-from . import digests
+from ... import digests
 
 LOOK_BACK = datetime.timedelta(days=30)
 MAX_ROWS_PER_BATCH = 1000
@@ -79,4 +80,12 @@ def _item(batch, pk, title, community_id, author_id, created_at):
 
 digests.register_section(
     digests.Section("expertise", "Questions you could answer", unanswered_for_expertise, order=15)
+)
+
+
+# Blog posts and surveys, read from the activity log (no extra query: the activity-log sections
+# of a batch share one).
+digests.register_section(digests.activity_section("blog", "From the blog", ["blog.published"], 35))
+digests.register_section(
+    digests.activity_section("surveys", "Surveys and polls", ["survey.published", "poll.created"], 36)
 )

@@ -11,9 +11,9 @@ from django.utils import timezone
 from forums import signals
 from forums.models import CommunityWatch, Post, Thread, ThreadWatch
 
-from . import notifying
-from .models import Notification
-from .notifying import Topic
+from ... import notifying
+from ...models import Notification
+from ...notifying import Topic
 
 
 def _name(user):

@@ -19,9 +19,9 @@ from communities.policy import readers_of
 from forums import signals
 from forums.models import Survey, SurveyParticipant
 
-from . import delivery, mail
-from .hotseat_emails import when_for
-from .models import Preference
+from ... import delivery, mail
+from ...models import Preference
+from ..hotseats.emails import when_for
 
 RETRYABLE = (smtplib.SMTPException, OSError)
 BATCH = 50
@@ -66,7 +66,9 @@ def send_batch(survey_id, reminder, user_ids):
     return sent
 
 
-@shared_task(queue="email")
+# Task names are those of the module's old place (newsletters.survey_emails): queued tasks and the beat schedule
+# refer to them by name.
+@shared_task(queue="email", name="newsletters.survey_emails.invite_to_survey")
 def invite_to_survey(survey_id, reminder):
     """Enqueue batches of members to invite to (or remind of) a survey."""
     survey = Survey.objects.filter(pk=survey_id).first()
@@ -78,7 +80,14 @@ def invite_to_survey(survey_id, reminder):
     return len(ids)
 
 
-@shared_task(bind=True, queue="email", autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+@shared_task(
+    bind=True,
+    queue="email",
+    autoretry_for=RETRYABLE,
+    retry_backoff=30,
+    max_retries=6,
+    name="newsletters.survey_emails.send_survey_batch",
+)
 def send_survey_batch(self, survey_id, reminder, user_ids):
     """E-mail one batch; idempotent per member, survey and kind (invitation or reminder)."""
     return send_batch(survey_id, reminder, user_ids)

@@ -1,7 +1,7 @@
 """Hot seat messages: announcements to members, answers to askers and voters, the expert's
 invitation and their daily e-mail of new questions.
 
-Tasks take primary keys; the receivers in receivers_hotseats.py enqueue them on commit.
+Tasks take primary keys; the receivers in receivers.py beside it enqueue them on commit.
 """
 
 import datetime
@@ -16,9 +16,9 @@ from communities.models import Membership
 from cop_platform.emails import build_email
 from hotseats.models import FollowUp, HotSeat, Question, Vote
 
-from . import delivery, notifying
-from .notifying import Topic
-from .services import notify
+from ... import delivery, notifying
+from ...notifying import Topic
+from ...services import notify
 
 RETRYABLE = (smtplib.SMTPException, OSError)
 BATCH = 50
@@ -297,48 +297,64 @@ def send_expert_daily(hotseat, now=None):
 # --- tasks ----------------------------------------------------------------------------------
 
 
-@shared_task(queue="email")
+# Task names are those of the module's old place (newsletters.hotseat_emails): queued tasks and the beat schedule
+# refer to them by name.
+@shared_task(queue="email", name="newsletters.hotseat_emails.announce_hotseat")
 def announce_hotseat(hotseat_id, event, actor_id=None):
     """Enqueue batches of members to tell that a hot seat was scheduled or opened."""
     return announce(hotseat_id, event, actor_id)
 
 
-@shared_task(queue="email")
+@shared_task(queue="email", name="newsletters.hotseat_emails.announce_batch")
 def announce_batch(hotseat_id, event, user_ids):
     """Notify (and e-mail, per preference) one batch of members about a hot seat."""
     return announce_to(hotseat_id, event, user_ids)
 
 
-@shared_task(queue="email")
+@shared_task(queue="email", name="newsletters.hotseat_emails.question_answered")
 def question_answered(question_id):
     """Tell a question's asker and voters that the expert answered."""
     return tell_askers_and_voters(question_id)
 
 
-@shared_task(queue="email")
+@shared_task(queue="email", name="newsletters.hotseat_emails.follow_up_posted")
 def follow_up_posted(follow_up_id):
     """Tell the expert of a member's follow-up, or the asker of the expert's reply."""
     return tell_about_follow_up(follow_up_id)
 
 
-@shared_task(queue="email")
+@shared_task(queue="email", name="newsletters.hotseat_emails.expert_thanked")
 def expert_thanked(hotseat_id):
     """Notify the expert that their hot seat closed."""
     return tell_expert_closed(hotseat_id)
 
 
-@shared_task(queue="email")
+@shared_task(queue="email", name="newsletters.hotseat_emails.expert_assigned")
 def expert_assigned(hotseat_id):
     return tell_expert(hotseat_id)
 
 
-@shared_task(bind=True, queue="email", autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+@shared_task(
+    bind=True,
+    queue="email",
+    autoretry_for=RETRYABLE,
+    retry_backoff=30,
+    max_retries=6,
+    name="newsletters.hotseat_emails.expert_invited",
+)
 def expert_invited(self, hotseat_id):
     """E-mail the invitation to sign up to an expert who has no account yet (once)."""
     return send_expert_invitation(hotseat_id)
 
 
-@shared_task(bind=True, queue="email", autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
+@shared_task(
+    bind=True,
+    queue="email",
+    autoretry_for=RETRYABLE,
+    retry_backoff=30,
+    max_retries=6,
+    name="newsletters.hotseat_emails.send_expert_daily_emails",
+)
 def send_expert_daily_emails(self):
     """Beat, every 15 minutes: each open hot seat's expert gets the new questions once a day."""
     now = timezone.now()

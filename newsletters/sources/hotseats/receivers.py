@@ -4,7 +4,7 @@ from django.dispatch import receiver
 
 from hotseats import signals
 
-from . import hotseat_emails as tasks
+from . import emails as tasks
 
 
 def _pk(user):

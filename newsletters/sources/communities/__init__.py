@@ -1,0 +1,1 @@
+"""What communities tells whom (see newsletters/sources/__init__.py)."""

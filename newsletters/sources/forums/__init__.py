@@ -1,0 +1,1 @@
+"""What forums tells whom (see newsletters/sources/__init__.py)."""

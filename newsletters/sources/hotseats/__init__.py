@@ -1,0 +1,1 @@
+"""What hotseats tells whom (see newsletters/sources/__init__.py)."""
