@@ -20,13 +20,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from cop_platform.emails import absolute_url
 
 from .extensions import calendar_sources
-from .models import Community, Meeting, Membership, Rsvp, Theme
+from .models import Community, EventFollow, Meeting, Membership, Rsvp, Theme
+from .services import CommunityError
 
 # The salt predates the community calendar (hot seat feeds): keeping it keeps members' URLs.
 SALT = "hotseats.calendar"
@@ -266,3 +268,23 @@ def meeting_reminder_recipients(meeting):
             "user_id", flat=True
         )
     )
+
+
+# --- writes: "remind me the day before" on an entry ---------------------------------------------
+
+
+def follow_event(access, kind, object_id):
+    """Ask for a reminder of one entry (kind, pk) of access.community; idempotent."""
+    if not access.can_follow_events:
+        raise CommunityError("Only members can ask for reminders.")
+    try:
+        with transaction.atomic():
+            EventFollow.objects.get_or_create(
+                user=access.user, kind=kind, object_id=object_id, defaults={"community": access.community}
+            )
+    except IntegrityError:
+        pass  # the same click twice at once: the first one is enough
+
+
+def unfollow_event(user, community, kind, object_id):
+    EventFollow.objects.filter(user=user, community=community, kind=kind, object_id=object_id).delete()

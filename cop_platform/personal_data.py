@@ -1,6 +1,6 @@
 """Personal data: download everything held about me; delete my account.
 
-Cross-app (like cop_platform/views.py), and generic on purpose: the export walks every model
+Cross-app (like cop_platform/views/), and generic on purpose: the export walks every model
 with a foreign key to the user, so data that apps add later is included without a change here.
 
 - `export_zip(user)` -> bytes of a zip: `data.json` (the profile and, per model, every row that

@@ -7,9 +7,10 @@ from communities.views import calendar as views_calendar
 from communities.views import invitations as communities_invitations
 from communities.views import moderation as views_moderation
 
-from . import views, views_people
+from . import views
 from .accounts.views import ConfirmEmailView
 from .sitemaps import SITEMAPS
+from .views import people as views_people
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cop_platform.refusals import show_refusal
 
-from .. import calendar, services_calendar
+from .. import calendar
 from ..extensions import calendar_sources
 from ..models import Community, EventFollow
 from ..policy import access_for, get_community_for
@@ -171,10 +171,10 @@ def event_follow(request, slug, kind, pk):
         raise Http404
     try:
         if request.POST.get("follow") == "0":
-            services_calendar.unfollow_event(request.user, community, kind, pk)
+            calendar.unfollow_event(request.user, community, kind, pk)
             messages.success(request, "You will not get a reminder for it.")
         else:
-            services_calendar.follow_event(access, kind, pk)
+            calendar.follow_event(access, kind, pk)
             messages.success(request, "We will e-mail you a reminder the day before.")
     except CommunityError as error:
         show_refusal(request, error)

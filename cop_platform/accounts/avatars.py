@@ -1,5 +1,5 @@
 """Profile photos: stored under MEDIA_ROOT/avatars/ with a content-hash name, served by
-`cop_platform.views_people.avatar` to whoever may see the profile."""
+`cop_platform.views.people.avatar` to whoever may see the profile."""
 
 import hashlib
 

@@ -3,7 +3,7 @@ from taggit.forms import TagField
 
 from communities.models import Theme
 
-from .models import Flag, Thread
+from ..models import Flag, Thread
 
 QUESTION_HINT = (
     "Good questions get fast answers: say what you are trying to do, what you have tried, and "

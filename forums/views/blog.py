@@ -14,7 +14,7 @@ from cop_platform.markdown import render_markdown
 from cop_platform.ratelimits import limit
 from cop_platform.refusals import show_refusal
 
-from ..forms_blog import BlogPostForm, CommentForm
+from ..forms.blog import BlogPostForm, CommentForm
 from ..models import BlogPost, Post
 from ..services import blog as services
 from ..services.errors import ForumError

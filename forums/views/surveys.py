@@ -14,7 +14,7 @@ from cop_platform.ratelimits import limit
 from cop_platform.refusals import show_refusal
 
 from .. import survey_results as tally
-from ..forms_surveys import QuestionForm, QuickPollForm, SurveyForm, answer_fields
+from ..forms.surveys import QuestionForm, QuickPollForm, SurveyForm, answer_fields
 from ..models import QuickPoll, QuickPollVoter, Survey, SurveyParticipant, SurveyTheme
 from ..services import surveys as services
 from ..services.errors import ForumError
