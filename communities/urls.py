@@ -7,6 +7,7 @@ from . import (
     views_insight,
     views_invitations,
     views_jobs,
+    views_knowledge,
     views_library,
     views_meetings,
     views_moderation,
@@ -48,6 +49,7 @@ urlpatterns = [
     path("<slug:slug>/invitations/<int:pk>/", views_invitations.invitation_action, name="invitation_action"),
     path("<slug:slug>/dashboard/", views_insight.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<slug:key>.csv", views_insight.dashboard_csv, name="dashboard_csv"),
+    path("<slug:slug>/knowledge/", views_knowledge.community_map, name="knowledge"),
     # The shared repertoire: library, links, search, themes, articles, meetings, jobs.
     path("<slug:slug>/library/", views_library.library, name="library"),
     path("<slug:slug>/library/upload/", views_library.document_upload, name="document_upload"),

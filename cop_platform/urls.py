@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from communities import views_calendar, views_moderation
 from communities import views_invitations as communities_invitations
+from communities import views_knowledge as communities_knowledge
 
 from . import views, views_people
 from .accounts.views import ConfirmEmailView
@@ -18,6 +19,7 @@ urlpatterns = [
     path("people/<int:pk>/card/", views.user_card, name="user_card"),
     path("people/<int:pk>/suspend/", views_moderation.suspend, name="suspend"),
     path("search/", views.search, name="search"),
+    path("knowledge/", communities_knowledge.site_map, name="knowledge_map"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),
