@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from . import knowledge
-from .models import Community
-from .policy import get_community_for
+from .. import knowledge
+from ..models import Community
+from ..policy import get_community_for
 
 
 @login_required
