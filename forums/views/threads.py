@@ -241,7 +241,8 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
         services.mark_read(user, thread, posts[-1].number, current=overlay["last_read"])
     if access.is_member:
         activity.note_presence(request, community)
-    tags = list(thread.tags.all())
+    # Tags are set when the thread starts; the community's cache forgets them on any change.
+    tags = pagecache.community_cached(community, ("thread-tags", thread.pk), lambda: list(thread.tags.all()))
     could_answer = people_who_could_answer(thread, tags) if access.can_moderate else []
     if not user.is_authenticated:
         pagecache.allow_sharing(request, community)
