@@ -96,26 +96,32 @@ def register(name, compute, *, communities=False):
     _registry[name] = (compute, communities)
 
 
+def track(label, field):
+    """Saves and deletes of model `label` ("app.Model") change the frame of the member named by
+    its `field` (a value registered here is computed from such rows)."""
+    MEMBER_FIELDS[label] = field
+
+
+def _key(user, name, versions):
+    communities = _registry[name][1]
+    parts = (name, versions[0], versions[1] if communities else 0)
+    digest = hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"{_prefix()}ms:d:{user.pk}:{digest}"
+
+
 def _loaded(user):
     """This request's versions and cached values for `user`: two cache round trips for every
     registered value, kept on the user object (which lives for one request)."""
     memo = user.__dict__.get("_memberstate")
     if memo is None:
-        scopes = {f"u{user.pk}": _version_key(f"u{user.pk}"), COMMUNITIES: _version_key(COMMUNITIES)}
-        versions = _versions(list(scopes.values()))
-        keys = {}
-        for name, (_, communities) in _registry.items():
-            parts = (
-                name,
-                versions.get(scopes[f"u{user.pk}"]),
-                versions.get(scopes[COMMUNITIES]) if communities else 0,
-            )
-            digest = hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
-            keys[name] = f"{_prefix()}ms:d:{user.pk}:{digest}"
+        scopes = [_version_key(f"u{user.pk}"), _version_key(COMMUNITIES)]
+        found = _versions(scopes)
+        versions = (found.get(scopes[0]), found.get(scopes[1]))
+        keys = {name: _key(user, name, versions) for name in _registry}
         found = cache.get_many(list(keys.values()))
         memo = user.__dict__["_memberstate"] = {
-            "keys": keys,
-            "values": {n: found.get(k) for n, k in keys.items()},
+            "versions": versions,
+            "values": {name: found.get(key) for name, key in keys.items()},
         }
     return memo
 
@@ -126,7 +132,7 @@ def get(user, name):
     found = memo["values"].get(name)
     if found is None:
         found = (_registry[name][0](user),)
-        cache.set(memo["keys"][name], found, MEMBER_STATE_SECONDS)
+        cache.set(_key(user, name, memo["versions"]), found, MEMBER_STATE_SECONDS)
         memo["values"][name] = found
     return found[0]
 
