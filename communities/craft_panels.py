@@ -8,6 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from cop_platform import pagecache
+
 from . import path
 from .extensions import ChecklistItem, checklist_items
 from .path import Stage
@@ -59,7 +61,12 @@ def path_panel(request, community, access):
         return {"facilitator_view": True, "ready": ready, "names": dict(path.stage_names(community))}
     if not access.is_member:
         return None
-    progress = path.my_progress(access.membership, community)
+    # The member's own progress, kept in the community's cache under their membership: anything
+    # they post (or a change of stage) is a write in the community, which forgets it.
+    membership = access.membership
+    progress = pagecache.community_cached(
+        community, ("path-progress", membership.pk), lambda: path.my_progress(membership, community)
+    )
     return {
         "facilitator_view": False,
         "progress": progress,

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from cop_platform import memberstate
 from cop_platform.refusals import Refused
 
 from . import signals
@@ -162,20 +163,23 @@ def _add_message(author, conversation, body, *, via, now):
     Participant.objects.filter(conversation=conversation, user=author).update(
         last_read_at=now, unread_count=0
     )
+    memberstate.changed(author.pk, *recipients)
     signals.message_sent.send(sender=Message, message=message, recipient_ids=recipients)
     return message
 
 
 def mark_read(user, conversation):
-    Participant.objects.filter(conversation=conversation, user=user, unread_count__gt=0).update(
+    if Participant.objects.filter(conversation=conversation, user=user, unread_count__gt=0).update(
         unread_count=0, last_read_at=timezone.now()
-    )
+    ):
+        memberstate.changed(user.pk)
 
 
 def leave_conversation(user, conversation):
     Participant.objects.filter(conversation=conversation, user=user).update(
         left_at=timezone.now(), unread_count=0
     )
+    memberstate.changed(user.pk)
 
 
 def block(user, other):

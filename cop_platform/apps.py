@@ -6,6 +6,7 @@ class CopPlatformConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self):
-        from . import pagecache
+        from . import memberstate, pagecache
 
         pagecache.connect()
+        memberstate.connect()

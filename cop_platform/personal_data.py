@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from cop_platform import audit
+from cop_platform import audit, memberstate
 from cop_platform.refusals import Refused
 
 # Never exported: secrets that would let someone act as the user, and internal bookkeeping.
@@ -143,6 +143,7 @@ def delete_account(user, request=None):
     Membership.objects.filter(user=user).exclude(state=Membership.State.BANNED).update(
         state=Membership.State.LEFT, role=Membership.Role.PERIPHERAL
     )
+    memberstate.changed(user.pk)
     for label in ("account.EmailAddress", "mfa.Authenticator", "usersessions.UserSession"):
         model = _model_or_none(label)
         if model is not None:

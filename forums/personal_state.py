@@ -4,8 +4,10 @@
 from django.db.models import CharField, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
+from cop_platform import memberstate
+
 from . import threadpage
-from .models import Bookmark, Draft, Reaction
+from .models import Bookmark, CommunityWatch, Draft, Reaction
 
 for _kind in Reaction.Kind.values:
     threadpage.register_post_state(
@@ -25,3 +27,13 @@ threadpage.register_thread_state(
         ).values("body")[:1]
     ),
 )
+
+
+def watched_communities(user):
+    """The communities the member follows (the list page's "Following" button), cached with the
+    page frame (cop_platform/memberstate.py) until the member follows or unfollows one."""
+    return frozenset(CommunityWatch.objects.filter(user=user).values_list("community_id", flat=True))
+
+
+memberstate.track("forums.CommunityWatch", "user_id")
+memberstate.register("watched-communities", watched_communities)

@@ -45,7 +45,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from communities.policy import access_for
+from communities.policy import access_for, take_viewer_membership, with_viewer_membership
 from cop_platform import pagecache
 
 from .models import POSTS_PER_PAGE, Helpful, Post, ReadState, Thread, ThreadWatch
@@ -90,15 +90,17 @@ register_post_state(
 
 def get_thread_page_for(user, slug, pk):
     """(community, access, thread) for the thread page, with the viewer's overlay on the thread
-    (`thread.overlay`), or 404. Two queries: the thread with its community, the membership."""
+    (`thread.overlay`), or 404. One query: the thread with its community, the viewer's
+    membership and overlay."""
     threads = Thread.objects.select_related("community", "author", "accepted_post__author", "poll", "theme")
+    threads = with_viewer_membership(threads, user, "community")
     if user.is_authenticated:
         threads = threads.annotate(**{f"overlay_{s.name}": s.build(user) for s in _thread_states.values()})
     thread = threads.filter(pk=pk, community__slug=slug).first()
     if thread is None:
         raise Http404("No such discussion.")
     community = thread.community
-    access = access_for(user, community)
+    access = access_for(user, community, take_viewer_membership(thread, user, community))
     if not access.can_view_thread(thread):
         raise Http404("No such discussion.")
     thread.overlay = {

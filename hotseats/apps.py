@@ -37,7 +37,13 @@ class HotseatsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
-        register_panel(HomePanel("hotseats/_home_panel.html", panels.home_panel, column="side", order=20))
+        register_panel(
+            HomePanel(
+                "hotseats/_home_panel.html", panels.home_panel, column="side", order=20,
+                # Published hot seats only: the same for everyone who may see the community.
+                shared_by=lambda access: (),
+            )
+        )  # fmt: skip
         register_theme_section(ThemeSection("hotseats/_theme_section.html", panels.theme_section, order=20))
         from . import insight
 

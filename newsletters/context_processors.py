@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.functional import SimpleLazyObject
 
 from communities.models import Participant
+from cop_platform import memberstate
 
 from .models import Notification, Suppression
 
@@ -32,7 +33,12 @@ def unread_counts(user):
         .values_list("notes", "talks", "bounced")
         .first()
     )
-    return row or (0, 0, False)
+    return tuple(row or (0, 0, False))
+
+
+# Cached per member until a notification, conversation or suppression of theirs changes
+# (cop_platform/memberstate.py): the header costs no query on most pages.
+memberstate.register("header-counts", unread_counts)
 
 
 def notifications(request):
@@ -43,7 +49,7 @@ def notifications(request):
 
     def counts():
         if "counts" not in loaded:
-            loaded["counts"] = unread_counts(user)
+            loaded["counts"] = memberstate.get(user, "header-counts")
         return loaded["counts"]
 
     return {

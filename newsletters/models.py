@@ -3,7 +3,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cop_platform import memberstate
 from cop_platform.markdown import SafeHTML, render_markdown_fields
+
+
+class NotificationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # No post_save for bulk rows: the recipients' header counts are told here.
+        objs = list(objs)
+        rows = super().bulk_create(objs, *args, **kwargs)
+        memberstate.changed(*{n.recipient_id for n in objs})
+        return rows
 
 
 class Notification(models.Model):
@@ -24,6 +34,8 @@ class Notification(models.Model):
     # engine re-checks that the member may still see it, and the e-mail carries a signed
     # reply address for it (newsletters/inbound/replies.py). Blank for notices about nothing.
     target = models.CharField(max_length=60, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

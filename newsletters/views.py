@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Community
 from communities.policy import get_community_for
+from cop_platform import memberstate
 from cop_platform.params import get_int
 from cop_platform.ratelimits import limit, over_limit
 from cop_platform.refusals import show_refusal
@@ -50,6 +51,7 @@ def open_notification(request, pk):
 @require_POST
 def mark_all_read(request):
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    memberstate.changed(request.user.pk)
     return redirect("newsletters:notifications")
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cop_platform import memberstate
 from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 from .community import Community
@@ -47,6 +48,13 @@ class ParticipantQuerySet(models.QuerySet):
 
     def unread(self):
         return self.current().filter(unread_count__gt=0)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # No post_save for bulk rows: the participants' header counts are told here.
+        objs = list(objs)
+        rows = super().bulk_create(objs, *args, **kwargs)
+        memberstate.changed(*{p.user_id for p in objs})
+        return rows
 
 
 class Participant(models.Model):

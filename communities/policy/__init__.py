@@ -27,6 +27,8 @@ from .access import (
     get_public_profile_for,
     is_hotseat_expert,
     mark_viewer_state,
+    take_viewer_membership,
+    with_viewer_membership,
 )
 from .messaging import can_read_reports, facilitated_community, may_write_to, message_refusals
 from .people import can_see_last_active, can_see_profile, people_visible_to
@@ -77,4 +79,6 @@ __all__ = [
     "register",
     "restrict",
     "visible_communities",
+    "take_viewer_membership",
+    "with_viewer_membership",
 ]

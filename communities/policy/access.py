@@ -9,6 +9,7 @@ same rule `readers_of(obj)` and the `visible_to` querysets use.
 
 from dataclasses import dataclass
 
+from django.db.models import FilteredRelation, Q
 from django.http import Http404
 
 from ..models import Community, Membership, Sponsorship
@@ -287,12 +288,37 @@ def access_for(user, community, membership=...):
     return CommunityAccess(user=user, community=community, membership=membership)
 
 
+VIEWER_MEMBERSHIP = "viewer_membership"
+
+
+def with_viewer_membership(queryset, user, path=""):
+    """`queryset` that also brings the viewer's membership of the community at `path` (""
+    for a queryset of communities, "community" for things in one), in the same query; read it
+    back with `take_viewer_membership`."""
+    if not user.is_authenticated:
+        return queryset
+    relation = f"{path}__memberships" if path else "memberships"
+    return queryset.annotate(
+        **{VIEWER_MEMBERSHIP: FilteredRelation(relation, condition=Q(**{f"{relation}__user": user}))}
+    ).select_related(VIEWER_MEMBERSHIP)
+
+
+def take_viewer_membership(obj, user, community):
+    """The membership loaded by `with_viewer_membership` (None if there is none), taken off `obj`
+    so that nothing about this viewer travels further with it (into a cache, say)."""
+    membership = obj.__dict__.pop(VIEWER_MEMBERSHIP, None) if user.is_authenticated else None
+    if membership is not None:
+        membership.user, membership.community = user, community
+    return membership
+
+
 def get_community_for(user, slug):
-    """Return (community, access) for a community page, or raise 404 if the user may not see it."""
-    community = Community.objects.filter(slug=slug).first()
+    """Return (community, access) for a community page, or raise 404 if the user may not see it.
+    One query: the community with the viewer's membership."""
+    community = with_viewer_membership(Community.objects.filter(slug=slug), user).first()
     if community is None:
         raise Http404("No such community.")
-    access = access_for(user, community)
+    access = access_for(user, community, take_viewer_membership(community, user, community))
     if not access.can_view:
         raise Http404("No such community.")
     return community, access

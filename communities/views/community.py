@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -49,6 +50,12 @@ def directory(request):
     return render(request, "communities/directory.html", {"form": form, "page": page})
 
 
+def _how_many(memberships):
+    return Coalesce(
+        Subquery(memberships.order_by().values("community").annotate(n=Count("pk")).values("n")[:1]), 0
+    )
+
+
 @pagecache.cache_for_visitors
 def home(request, slug):
     """Queries: community, membership, the panels that are not shared, the pending count for
@@ -71,15 +78,25 @@ def home(request, slug):
         )
 
     def shared():
+        active = Membership.objects.active().filter(community=community)
         facilitators = list(
-            Membership.objects.facilitators()
-            .filter(community=community)
+            active.filter(role=Membership.Role.FACILITATOR)
             .select_related("user")
             .order_by("joined_at")
+            # The counts ride along on the facilitators' rows: one query for both.
+            .annotate(
+                member_count=_how_many(active),
+                core_count=_how_many(active.filter(role__in=Membership.CORE_ROLES)),
+            )
         )
-        counts = (
-            Community.objects.with_counts().filter(pk=community.pk).values("member_count", "core_count")[0]
-        )
+        if facilitators:
+            counts = {"member_count": facilitators[0].member_count, "core_count": facilitators[0].core_count}
+        else:  # a community without a facilitator (awaiting a handover)
+            counts = (
+                Community.objects.with_counts()
+                .filter(pk=community.pk)
+                .values("member_count", "core_count")[0]
+            )
         return {
             "facilitators": facilitators,
             "counts": counts,

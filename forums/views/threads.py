@@ -5,7 +5,7 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from communities import activity
 from communities.models import Community, Membership
 from communities.policy import get_community_for
-from cop_platform import pagecache
+from cop_platform import memberstate, pagecache
 from cop_platform.params import get_int, get_ints
 from cop_platform.ratelimits import limit, refuse_if_limited
 from cop_platform.refusals import show_refusal
@@ -24,7 +24,6 @@ from ..forms import ListFilterForm, ReplyForm, ThreadForm
 from ..models import (
     POSTS_PER_PAGE,
     THREADS_PER_PAGE,
-    CommunityWatch,
     PollOption,
     PollVote,
     Post,
@@ -114,9 +113,7 @@ def thread_list(request, slug):
     page.object_list = threadpage.render_thread_rows(
         request, _mark_unread(rows, request.user), can_moderate=access.can_moderate
     )
-    watching = (
-        access.can_watch and CommunityWatch.objects.filter(community=community, user=request.user).exists()
-    )
+    watching = access.can_watch and community.pk in memberstate.get(request.user, "watched-communities")
     first_posts = []
     if access.can_moderate:
         # Newcomers' first posts nobody has answered yet: the facilitator's most valuable minutes.
@@ -242,7 +239,8 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
         services.mark_read(user, thread, posts[-1].number, current=overlay["last_read"])
     if access.is_member:
         activity.note_presence(request, community)
-    tags = list(thread.tags.all())
+    # Tags are set when the thread starts; the community's cache forgets them on any change.
+    tags = pagecache.community_cached(community, ("thread-tags", thread.pk), lambda: list(thread.tags.all()))
     could_answer = people_who_could_answer(thread, tags) if access.can_moderate else []
     if not user.is_authenticated:
         pagecache.allow_sharing(request, community)
@@ -423,11 +421,27 @@ def my_questions(request):
 
 
 def home_panel(request, community, access):
-    """Recent and unanswered threads for the community home page (two queries)."""
-    threads = threads_for_community(community, access).select_related("author", "last_post_author")
-    recent = list(threads.order_by("-last_post_at", "-pk")[:5])
-    unanswered = list(threads.unanswered().order_by("-created_at", "-pk")[:5])
-    return {"recent_threads": recent, "unanswered_threads": unanswered}
+    """Recent and unanswered threads for the community home page (one query: the rows of both
+    lists, each marked with the list it belongs to)."""
+    threads = threads_for_community(community, access)
+    recent = threads.order_by("-last_post_at", "-pk").values("pk")[:5]
+    unanswered = threads.unanswered().order_by("-created_at", "-pk").values("pk")[:5]
+    rows = list(
+        threads.filter(Q(pk__in=recent) | Q(pk__in=unanswered))
+        .select_related("author", "last_post_author")
+        .annotate(
+            in_recent=ExpressionWrapper(Q(pk__in=recent), output_field=BooleanField()),
+            in_unanswered=ExpressionWrapper(Q(pk__in=unanswered), output_field=BooleanField()),
+        )
+    )
+    return {
+        "recent_threads": sorted(
+            (t for t in rows if t.in_recent), key=lambda t: (t.last_post_at, t.pk), reverse=True
+        ),
+        "unanswered_threads": sorted(
+            (t for t in rows if t.in_unanswered), key=lambda t: (t.created_at, t.pk), reverse=True
+        ),
+    }
 
 
 def theme_section(request, theme, access):

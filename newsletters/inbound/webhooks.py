@@ -6,7 +6,11 @@ the same `inbound.receive` as `manage.py receive_email`.
 """
 
 from anymail.signals import EventType, inbound, tracking
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from cop_platform import memberstate
 
 from ..models import Suppression
 from . import receive, suppress
@@ -28,3 +32,11 @@ def bounce_or_complaint(sender, event, esp_name, **kwargs):
 def inbound_message(sender, event, esp_name, **kwargs):
     message = event.message
     receive(message, envelope_recipient=getattr(message, "envelope_recipient", None), source=esp_name.lower())
+
+
+@receiver(post_save, sender=Suppression)
+@receiver(post_delete, sender=Suppression)
+def suppression_changed(sender, instance, **kwargs):
+    """The owners of the address see the bounce banner appear or go on their next page."""
+    owners = get_user_model().objects.filter(email__iexact=instance.email).values_list("pk", flat=True)
+    memberstate.changed(*owners)

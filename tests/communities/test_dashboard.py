@@ -422,12 +422,12 @@ def test_a_strange_period_falls_back_to_the_default(login, community, facilitato
 def test_dashboard_query_count_does_not_grow(login, community, facilitator, django_assert_num_queries):
     client = login(facilitator)
     client.get(dashboard(community))
-    # session, user, community, membership (a facilitator: no sponsorship query; open: no
+    # session, user, community + membership (a facilitator: no sponsorship query; open: no
     # pending count), memberships, contributions per member, visitors, newcomers, contributions
     # per day, threads with first replies, replies per day, hot seats, their questions,
-    # newsletter issues, their visits, contributions and link counts,
-    # notifications, sidebar
-    with django_assert_num_queries(19):
+    # newsletter issues, their visits, contributions and link counts (the layout's
+    # notifications and sidebar are cached per member)
+    with django_assert_num_queries(17):
         client.get(dashboard(community))
     build_world(community)
     for i in range(3):
@@ -437,9 +437,9 @@ def test_dashboard_query_count_does_not_grow(login, community, facilitator, djan
             closes_at=timezone.now() - datetime.timedelta(days=5),
         )  # fmt: skip
         Question.objects.create(hotseat=seat, author=facilitator, body="q")
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         client.get(dashboard(community))
     for _ in range(20):
         MembershipFactory(community=community)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         client.get(dashboard(community))

@@ -188,8 +188,8 @@ def test_the_nudge_queue_runs_a_constant_number_of_queries(
     client = login(facilitator)
     url = reverse("communities:nudges", args=[community.slug])
     client.get(url)
-    # session, user, community, membership, items with their members, conversion, sidebar, unread counts
-    with django_assert_num_queries(8):
+    # session, user, community + membership, items with their members, conversion
+    with django_assert_num_queries(5):
         client.get(url)
     for _ in range(12):
         user = UserFactory()
@@ -197,7 +197,8 @@ def test_the_nudge_queue_runs_a_constant_number_of_queries(
     nudges.build_queue(community)
     for item in Nudge.objects.all()[:3]:
         nudges.send_nudge(facilitator, item, item.member, "Hello!")
-    with django_assert_num_queries(8):
+    client.get(url)  # the facilitator's conversations changed: the header's counts are read again once
+    with django_assert_num_queries(5):
         client.get(url)
 
 

@@ -171,12 +171,12 @@ def test_the_path_page_runs_a_constant_number_of_queries(
     client = login(facilitator)
     url = reverse("communities:path", args=[community.slug])
     client.get(url)
-    # session, user, community, membership, ready list, count, page of members, sidebar, unread counts
-    with django_assert_num_queries(9):
+    # session, user, community + membership, ready list, count, page of members
+    with django_assert_num_queries(6):
         client.get(url)
     for _ in range(15):
         user = UserFactory()
         MembershipFactory(user=user, community=community)
         replies(user, community, 5)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(url)

@@ -215,14 +215,14 @@ def test_library_query_count_does_not_grow_with_documents_and_versions(
     upload(member, community, title="Only one")
     client.get(url)  # warm the session
 
-    # Queries: session, user, community, membership, sidebar communities, unread notifications,
-    # document count (paginator), documents with current version, uploader and theme, tags prefetch.
-    with django_assert_num_queries(9):
+    # Queries: session, user, community + membership, document count (paginator), documents with
+    # current version, uploader and theme, tags prefetch.
+    with django_assert_num_queries(6):
         client.get(url)
     for n in range(6):
         document = upload(member, community, title=f"Toolkit {n}", tags=["a", "b"])
         services.add_version(member, document, upload=pdf_file(lines=[f"v2 of {n}"]))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert "Toolkit 5" in text(response)
 
@@ -236,13 +236,13 @@ def test_document_page_query_count_does_not_grow_with_versions(
     document = upload(member, community)
     url = reverse("communities:document_detail", args=[community.slug, document.pk])
     client.get(url)
-    # Queries: session, user, community, membership, document with uploader and theme, versions with
-    # uploaders, tags, sidebar communities, unread notifications.
-    with django_assert_num_queries(9):
+    # Queries: session, user, community + membership, document with uploader and theme, versions
+    # with uploaders, tags.
+    with django_assert_num_queries(6):
         client.get(url)
     for n in range(4):
         services.add_version(member, document, upload=pdf_file(lines=[f"v{n}"]))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert "Version 5" in text(response)
 

@@ -94,14 +94,14 @@ def test_links_query_count_is_constant(login, member, community, django_assert_n
     services.add_link(member, community, title="Link", url="https://example.org", tags=["a"])
     url = reverse("communities:links", args=[community.slug])
     client.get(url)
-    # Queries: session, user, community, membership, count, links with adders, tags, sidebar, unread.
-    with django_assert_num_queries(9):
+    # Queries: session, user, community + membership, count, links with adders, tags.
+    with django_assert_num_queries(6):
         client.get(url)
     for n in range(5):
         services.add_link(
             member, community, title=f"Link {n}", url=f"https://example.org/{n}", tags=["a", "b"]
         )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(url)
 
 
@@ -176,12 +176,12 @@ def test_jobs_query_count_is_constant(login, member, community, django_assert_nu
     _job(member, community)
     url = reverse("communities:jobs", args=[community.slug])
     client.get(url)
-    # Queries: session, user, community, membership, count, open jobs with posters, sidebar, unread.
-    with django_assert_num_queries(8):
+    # Queries: session, user, community + membership, count, open jobs with posters.
+    with django_assert_num_queries(5):
         client.get(url)
     for n in range(5):
         _job(member, community, title=f"Job {n}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(url)
 
 

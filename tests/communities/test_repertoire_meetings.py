@@ -154,14 +154,14 @@ def test_meetings_list_query_count_is_constant(
     _meeting(facilitator, community, days=-3)
     url = reverse("communities:meetings", args=[community.slug])
     client.get(url)
-    # Queries: session, user, community, membership, upcoming with going counts, past, sidebar, unread.
-    with django_assert_num_queries(8):
+    # Queries: session, user, community + membership, upcoming with going counts, past.
+    with django_assert_num_queries(5):
         client.get(url)
     for n in range(4):
         meeting = _meeting(facilitator, community, days=n + 1)
         services.rsvp(member, meeting, "going")
         _meeting(facilitator, community, days=-n - 5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(url)
 
 
@@ -173,13 +173,13 @@ def test_meeting_page_query_count_is_constant(
     url = meeting.get_absolute_url()
     services.rsvp(member, meeting, "going")
     client.get(url)
-    # Queries: session, user, community, membership, meeting with theme and authors, answers with
-    # people, sidebar, unread.
-    with django_assert_num_queries(8):
+    # Queries: session, user, community + membership, meeting with theme and authors, answers with
+    # people.
+    with django_assert_num_queries(5):
         client.get(url)
     services.rsvp(core_member, meeting, "maybe")
     services.rsvp(facilitator, meeting, "going")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         client.get(url)
 
 

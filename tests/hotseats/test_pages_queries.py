@@ -29,9 +29,9 @@ def test_hot_seat_page_query_count_does_not_grow_with_questions(
     client = login(member)
     client.get(hotseat.get_absolute_url())  # presence noted once a day: not part of the count
 
-    # session, user, community, hot seat (+expert, theme), membership, questions (+authors),
-    # follow-ups (+authors), my votes, sidebar communities, unread count
-    with django_assert_num_queries(10):
+    # session, user, community (+ my membership), hot seat (+expert, theme), questions (+authors),
+    # follow-ups (+authors), my votes; the layout's sidebar and counts are cached per member
+    with django_assert_num_queries(8):
         response = client.get(hotseat.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="card hs-question') == n
@@ -61,7 +61,8 @@ def test_list_query_count_does_not_grow_with_hot_seats(
         make_hotseat(community, None, state="scheduled", title=f"Next {i}")
     client = login(member)
 
-    # session, user, community, membership, current, drafts, past count, past page, sidebar, unread
-    with django_assert_num_queries(10):
+    # session, user, community (+ my membership), current, drafts, past count, past page,
+    # sidebar (first visit), unread counts (first visit)
+    with django_assert_num_queries(9):
         response = client.get(reverse("hotseats:list", args=[community.slug]))
     assert response.content.decode().count("hs-card__title") == n

@@ -8,6 +8,7 @@ may see the thread is the policy's answer (readers_of), checked in every batch.
 from django.dispatch import receiver
 from django.utils import timezone
 
+from cop_platform import memberstate
 from forums import signals
 from forums.models import CommunityWatch, Post, Thread, ThreadWatch
 
@@ -126,6 +127,7 @@ def clear_notifications_of_read_thread(sender, user, thread, number, **kwargs):
     Notification links are the thread's address or a post's address within it, so they all
     start with the thread's path (its trailing slash keeps thread 5 from matching thread 51).
     """
-    Notification.objects.filter(
+    if Notification.objects.filter(
         recipient=user, read_at__isnull=True, url__startswith=thread.get_absolute_url()
-    ).update(read_at=timezone.now())
+    ).update(read_at=timezone.now()):
+        memberstate.changed(user.pk)
