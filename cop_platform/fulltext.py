@@ -117,6 +117,17 @@ def drop(conn, indexes):
             cursor.execute(f"DROP TABLE IF EXISTS {index.fts}")
 
 
+def keep_after_migrate(app_config, indexes):
+    """Connect `ensure(indexes)` to post_migrate for this app (from its AppConfig.ready)."""
+    from django.db import connections
+    from django.db.models.signals import post_migrate
+
+    def _ensure(using, **kwargs):
+        ensure(connections[using], indexes)
+
+    post_migrate.connect(_ensure, sender=app_config, weak=False, dispatch_uid=f"fulltext-{app_config.label}")
+
+
 def migrate_forward(indexes):
     """A RunPython function adding `indexes` on either backend."""
 
@@ -156,25 +167,40 @@ def _sql(sql, params, output_field):
     return RawSQL(sql, params, output_field=output_field)  # noqa: S611 - constant SQL, words as parameters
 
 
-def match_sql(index, q):
-    """A boolean expression: the row of `index.table` matches the words of `q`."""
-    if is_postgres():
+# Each expression below is about "the row": by default the queryset's own row of `index.table`;
+# with `row=` (an SQL expression of the queryset, e.g. "communities_document.current_version_id")
+# the row of `index.table` with that id, which lets a document be found by its version's text.
+
+
+def match_sql(index, q, *, row=None):
+    """A boolean expression: the row matches the words of `q` (through the GIN or FTS5 index)."""
+    if is_postgres() and row is None:
         return _sql(f"{index.table}.search_vector @@ {TSQUERY}", (q,), BooleanField())
+    if is_postgres():
+        ids = f"SELECT id FROM {index.table} WHERE search_vector @@ {TSQUERY}"  # noqa: S608
+        return _sql(f"{row} IN ({ids})", (q,), BooleanField())
     return _sql(
-        f"{index.table}.id IN (SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s)",  # noqa: S608
+        f"{row or index.table + '.id'} IN (SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s)",  # noqa: S608
         (fts_query(q),),
         BooleanField(),
     )
 
 
-def rank_sql(index, q):
-    """How well the row matches (higher is better): ts_rank with the weights, or FTS5's bm25."""
-    if is_postgres():
+def rank_sql(index, q, *, row=None):
+    """How well the row matches (higher is better; NULL if there is no such row): ts_rank with
+    the weights, or FTS5's bm25 with the same weights (NULL when it does not match)."""
+    if is_postgres() and row is None:
         return _sql(f"ts_rank({index.table}.search_vector, {TSQUERY})", (q,), FloatField())
+    if is_postgres():
+        return _sql(
+            f"SELECT ts_rank(r.search_vector, {TSQUERY}) FROM {index.table} r WHERE r.id = {row}",  # noqa: S608
+            (q,),
+            FloatField(),
+        )
     weights = ", ".join(str(WEIGHTS[w]) for _c, w in index.columns)
     return _sql(
         f"SELECT -bm25({index.fts}, {weights}) FROM {index.fts} "  # noqa: S608
-        f"WHERE {index.fts} MATCH %s AND {index.fts}.rowid = {index.table}.id",
+        f"WHERE {index.fts} MATCH %s AND {index.fts}.rowid = {row or index.table + '.id'}",
         (fts_query(q),),
         FloatField(),
     )
@@ -191,37 +217,45 @@ def matching(queryset, index, q, *, rank=None):
 def serial_plans():
     """PostgreSQL: no parallel workers for the queries inside. A search reads a bounded set of
     rows; on a small, busy server starting workers costs more than the query (a common word's
-    search measured 35-75 ms with workers, 3-30 ms without, on the 200,000-post benchmark)."""
+    search measured 35-75 ms with workers, 3-30 ms without, on the 200,000-post benchmark).
+    SET LOCAL, not SET, so that it ends with the transaction (safe behind PgBouncer)."""
     if not is_postgres():
         yield
         return
-    # SET LOCAL lasts until the transaction ends: this one, or the caller's if it has one.
+    # Lasts until the transaction ends: this one, or the caller's if it has one.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
 
 
-def marked(index, column, q, *, whole=False, words=30):
-    """`column` of the row with matched words between MARK_START and MARK_STOP (None on SQLite
-    when the row does not match in that column). `whole` marks the whole text (titles); otherwise
-    a fragment around the matches. Only for the rows a page shows: it reads the text."""
-    table = index.table  # joined under its own name when the row is another table's
+HEADLINE_CHARS = 50_000  # PostgreSQL highlights within the first 50,000 characters of a long text
+
+
+def marked(index, column, q, *, row=None, whole=False, words=30):
+    """`column` of the row with the matched words between MARK_START and MARK_STOP (on SQLite,
+    None when the row does not match). `whole` marks the whole text (titles); otherwise a
+    fragment around the matches. Only for the rows a page shows: it reads the text."""
     if is_postgres():
         options = "HighlightAll=true" if whole else f"MaxWords={words}, MinWords={words // 2}, MaxFragments=2"
+        headline = (
+            "ts_headline('english', left({text}, %s), " + TSQUERY + ", "
+            f"'StartSel={MARK_START}, StopSel={MARK_STOP}, {options}')"
+        )
+        if row is None:
+            return _sql(headline.format(text=f"{index.table}.{column}"), (HEADLINE_CHARS, q), TextField())
         return _sql(
-            f"ts_headline('english', {table}.{column}, {TSQUERY}, "
-            f"'StartSel={MARK_START}, StopSel={MARK_STOP}, {options}')",
-            (q,),
+            f"SELECT {headline.format(text='r.' + column)} FROM {index.table} r WHERE r.id = {row}",  # noqa: S608
+            (HEADLINE_CHARS, q),
             TextField(),
         )
     position = index.names.index(column)
     if whole:
         call = f"highlight({index.fts}, {position}, %s, %s)"
     else:
-        call = f"snippet({index.fts}, {position}, %s, %s, '…', {words})"
+        call = f"snippet({index.fts}, {position}, %s, %s, '…', {min(words, 64)})"
     return _sql(
         f"SELECT {call} FROM {index.fts} "  # noqa: S608
-        f"WHERE {index.fts} MATCH %s AND {index.fts}.rowid = {table}.id",
+        f"WHERE {index.fts} MATCH %s AND {index.fts}.rowid = {row or index.table + '.id'}",
         (MARK_START, MARK_STOP, fts_query(q)),
         TextField(),
     )
