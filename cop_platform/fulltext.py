@@ -283,6 +283,18 @@ def parts(text):
     return out
 
 
+def shorten(parts_, chars=300):
+    """The first `chars` characters of [(text, highlighted)] parts, ending with "…" if cut."""
+    out, left = [], chars
+    for text, hit in parts_:
+        if left <= 0:
+            out.append(("…", False))
+            break
+        out.append((text if len(text) <= left else text[:left].rsplit(" ", 1)[0] + "…", hit))
+        left -= len(text)
+    return out
+
+
 def has_mark(text):
     return MARK_START in (text or "")
 

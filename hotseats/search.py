@@ -19,7 +19,7 @@ def matching(questions, q):
 
 def search(user, q, *, community=None, limit=20):
     """Up to `limit` questions `user` may see matching `q`, best first, each with `title_parts`
-    (the question) and `snippet_parts` (the answer, or the question's text when it is long)."""
+    (the question, from its start) and `snippet_parts` (the answer around the matches)."""
     from .models import Question
 
     if not fulltext.words(q):
@@ -30,14 +30,14 @@ def search(user, q, *, community=None, limit=20):
     found = list(
         matching(questions, q)
         .annotate(
-            body_marked=fulltext.marked(QUESTIONS, "body", q, words=40),
+            body_marked=fulltext.marked(QUESTIONS, "body", q, whole=True),
             answer_marked=fulltext.marked(QUESTIONS, "answer", q),
         )
         .select_related("hotseat", "hotseat__community")
         .order_by("-rank", "-created_at", "-pk")[:limit]
     )
     for question in found:
-        question.title_parts = fulltext.parts(question.body_marked or question.body)
+        question.title_parts = fulltext.shorten(fulltext.parts(question.body_marked or question.body))
         if fulltext.has_mark(question.answer_marked):
             question.snippet_parts = fulltext.parts(question.answer_marked)
         else:

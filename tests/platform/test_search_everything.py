@@ -161,3 +161,12 @@ def test_private_things_never_appear(
                   "Hidden zeppelin thread"):  # fmt: skip
         assert never not in seen_by_member, never
     assert "Hidden zeppelin question" in words(search(login(facilitator), "zeppelin"))
+
+
+def test_a_long_question_is_shown_from_its_start_and_shortened(login, member, community):
+    age(member)
+    body = "Opening words about forecasting. " + "More context follows here. " * 40
+    ask(make_hotseat(community, state="closed"), member, body=body)
+    html = search(login(member), "forecasting").content.decode()
+    assert "Opening words about <mark>forecasting</mark>." in html
+    assert "More context follows here. " * 9 in html and "More context follows here. " * 15 not in html
