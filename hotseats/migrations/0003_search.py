@@ -12,6 +12,6 @@ INDEXES = [Index("hotseats_question", (("body", "A"), ("answer", "B")))]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hotseats", "0001_initial")]
+    dependencies = [("hotseats", "0002_hotseat_tags")]
 
     operations = [migrations.RunPython(migrate_forward(INDEXES), migrate_backward(INDEXES))]
