@@ -6,7 +6,12 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communities"
 
     def ready(self):
+        from cop_platform import fulltext
+
         from . import events  # noqa: F401 - declares the communities app's activity verbs
+        from .repertoire.search import INDEXES
+
+        fulltext.keep_after_migrate(self, INDEXES)  # SQLite: the FTS5 triggers outlive table rebuilds
         from .extensions import Tab, register_tab
         from .policy.readers import register_communities_types
 

@@ -1,6 +1,6 @@
 """Searching discussions: words (not substrings), ranked, each thread once, words highlighted.
 
-Indexes (migration 0004_search):
+Indexes (migration 0004_search, declared as `cop_platform.fulltext.Index`es below):
 - PostgreSQL: stored `search_vector` columns, generated from the text (so every write keeps them
   current, bulk inserts included) with GIN indexes: `forums_post` (the body) and
   `forums_thread` (the title, weight A: a match in the title ranks far above one in a reply).
@@ -8,33 +8,38 @@ Indexes (migration 0004_search):
   triggers, so the embedded default also finds "baselines" for "baselining" and not "cat" inside
   "category".
 
-A search costs three queries whatever the number of matches:
-1. the newest CANDIDATES matching posts the viewer may read, with their rank;
+A search costs three queries whatever the number of matches (on PostgreSQL one more, which
+turns parallel plans off for the search's transaction: starting workers costs a small server
+more than these queries do):
+1. the newest CANDIDATES matching posts the viewer may read (`Post.visible_to`, the one rule),
+   with their rank: PostgreSQL reads the primary key backwards for a common word and the GIN
+   index for a rarer one, and ranks only what it returns;
 2. the newest CANDIDATES threads whose title matches, with their rank;
 3. for the threads on the page, their best post with a highlighted snippet (and the title
-   highlighted).
+   highlighted): the only rows whose text is read for highlighting.
 Threads are ranked by title rank + best post rank, so a thread appears once. Bounding the
 candidates to the newest matches keeps the cost flat when a common word matches a large share of
-a big site; `Results.capped` says so and the page shows "more than N".
+a big site (nothing counts every match); `Results.capped` says so and the page shows "more
+than N".
 
 Snippets come back with private-use characters around the matched words and are split into
 (text, highlighted) parts that the template escapes one by one: nothing is marked safe and
 nothing is escaped twice.
 """
 
-import re
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, Value
-from django.db.models.expressions import RawSQL
-from django.utils.text import Truncator
+from django.db.models import FloatField, Q, Value
+
+from cop_platform import fulltext
+from cop_platform.fulltext import MARK_START, MARK_STOP, Index, parts, plain, readable  # noqa: F401
 
 from .models import Post, Thread
 
-CANDIDATES = 1000
-MARK_START, MARK_STOP = "\ue000", "\ue001"
-_WORD = re.compile(r"\w+", re.UNICODE)
+POSTS = Index("forums_post", (("body", "D"),))
+THREADS = Index("forums_thread", (("title", "A"),))
+INDEXES = [POSTS, THREADS]
+CANDIDATES = 500
 
 
 @dataclass
@@ -65,100 +70,62 @@ class Results:
     page: int = 1  # the page shown (the last one when asked for a page past the end)
 
 
-def is_postgres():
-    return connection.vendor == "postgresql"
+is_postgres = fulltext.is_postgres
+fts_query = fulltext.fts_query
 
 
-def fts_query(q):
-    """The user's words as an FTS5 query: every word must appear (as a word, any form)."""
-    words = _WORD.findall(q.lower())[:12]
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
-
-
-def _sql(sql, params, output_field):
-    """This module's constant SQL fragments; the user's text only ever travels as a parameter."""
-    return RawSQL(sql, params, output_field=output_field)  # noqa: S611
-
-
-def _visible_threads(user, filters):
-    threads = Thread.objects.visible_to(user)
+def _thread_filters(filters, *, from_post):
+    """The filters that are about the thread, for posts (`from_post`) or for threads."""
+    on = "thread__" if from_post else ""
+    q = Q()
     if filters.community is not None:
-        threads = threads.filter(community=filters.community)
+        q &= Q(community=filters.community)
     if filters.kind:
-        threads = threads.filter(kind=filters.kind)
+        q &= Q(**{f"{on}kind": filters.kind})
     if filters.solved == "yes":
-        threads = threads.filter(accepted_post__isnull=False)
+        q &= Q(**{f"{on}accepted_post__isnull": False})
     elif filters.solved == "no":
-        threads = threads.filter(kind=Thread.Kind.QUESTION, accepted_post__isnull=True)
+        q &= Q(**{f"{on}kind": Thread.Kind.QUESTION, f"{on}accepted_post__isnull": True})
     if filters.tag:
-        threads = threads.filter(Q(tags__slug=filters.tag) | Q(tags__name__iexact=filters.tag))
-    return threads
+        tagged = Thread.objects.filter(Q(tags__slug=filters.tag) | Q(tags__name__iexact=filters.tag))
+        q &= Q(**{"thread_id__in" if from_post else "pk__in": tagged.values("pk")})
+    return q
 
 
-def _visible_posts(user, threads, filters):
-    # The one rule: deleted posts for nobody, hidden ones for the community's moderators only.
-    posts = Post.objects.visible_to(user).filter(thread__in=threads.values("pk"))
+def _written(filters):
+    """Filters about who wrote and when (a title counts as written with the opening post)."""
+    q = Q()
     if filters.author is not None:
-        posts = posts.filter(author=filters.author)
+        q &= Q(author=filters.author)
     if filters.since:
-        posts = posts.filter(created_at__date__gte=filters.since)
+        q &= Q(created_at__date__gte=filters.since)
     if filters.until:
-        posts = posts.filter(created_at__date__lte=filters.until)
-    return posts
+        q &= Q(created_at__date__lte=filters.until)
+    return q
 
 
 def search(user, q, filters=None, *, page=1, per_page=20):
     """The page `page` of threads matching `q` that `user` may read (see the module docstring)."""
     filters = filters or Filters()
-    words = _WORD.findall(q)
-    if not words:
+    if not fulltext.words(q):
         return Results()
-    threads = _visible_threads(user, filters)
-    posts = _visible_posts(user, threads, filters)
-    # A title belongs to the thread's opening post: filters by author and date apply to it so.
-    titled = threads
-    if filters.author is not None:
-        titled = titled.filter(author=filters.author)
-    if filters.since:
-        titled = titled.filter(created_at__date__gte=filters.since)
-    if filters.until:
-        titled = titled.filter(created_at__date__lte=filters.until)
-    if is_postgres():
-        tsq = "websearch_to_tsquery('english', %s)"
-        post_match = _sql(f"forums_post.search_vector @@ {tsq}", (q,), BooleanField())
-        post_rank = _sql(f"ts_rank(forums_post.search_vector, {tsq})", (q,), FloatField())
-        title_match = _sql(f"forums_thread.search_vector @@ {tsq}", (q,), BooleanField())
-        title_rank = _sql(f"ts_rank(forums_thread.search_vector, {tsq})", (q,), FloatField())
-    else:
-        match = fts_query(q)
-        post_match = RawSQL(
-            "forums_post.id IN (SELECT rowid FROM forums_post_fts WHERE forums_post_fts MATCH %s)",
-            (match,),
-            output_field=BooleanField(),
-        )
-        post_rank = RawSQL(
-            "SELECT -bm25(forums_post_fts) FROM forums_post_fts "
-            "WHERE forums_post_fts MATCH %s AND forums_post_fts.rowid = forums_post.id",
-            (match,),
-            output_field=FloatField(),
-        )
-        title_match = RawSQL(
-            "forums_thread.id IN (SELECT rowid FROM forums_thread_fts WHERE forums_thread_fts MATCH %s)",
-            (match,),
-            output_field=BooleanField(),
-        )
-        # bm25 of a short title is on another scale than a body's: a title match counts as a
-        # strong one, as PostgreSQL's weight 'A' makes it.
-        title_rank = Value(10.0, output_field=FloatField())
-    post_rows = list(
-        posts.filter(post_match)
-        .annotate(rank=post_rank)
-        .order_by("-pk")
-        .values_list("pk", "thread_id", "rank")[:CANDIDATES]
+    with fulltext.serial_plans():
+        return _search(user, q, filters, page, per_page)
+
+
+def _search(user, q, filters, page, per_page):
+    # The one rule: deleted posts for nobody, hidden ones (or in a hidden thread) for the
+    # community's moderators only; hidden threads likewise.
+    posts = Post.objects.visible_to(user).filter(_thread_filters(filters, from_post=True), _written(filters))
+    titled = Thread.objects.visible_to(user).filter(
+        _thread_filters(filters, from_post=False), _written(filters)
     )
+    post_rows = list(
+        fulltext.matching(posts, POSTS, q).order_by("-pk").values_list("pk", "thread_id", "rank")[:CANDIDATES]
+    )
+    title_rank = None if is_postgres() else Value(WEIGHT_TITLE, output_field=FloatField())
     title_rows = list(
-        titled.filter(title_match)
-        .annotate(rank=title_rank)
+        fulltext.matching(titled, THREADS, q, rank=title_rank)
         .order_by("-pk")
         .values_list("pk", "rank")[:CANDIDATES]
     )
@@ -184,37 +151,14 @@ def search(user, q, filters=None, *, page=1, per_page=20):
         return results
     wanted_posts = [best_post[t][0] for t in chosen if t in best_post]
     openers = [t for t in chosen if t not in best_post]
-    page_posts = Post.objects.filter(
-        Q(pk__in=wanted_posts) | Q(thread_id__in=openers, number=1)
-    ).select_related("thread", "community", "author")
-    if is_postgres():
-        from django.contrib.postgres.search import SearchHeadline, SearchQuery
-
-        query = SearchQuery(q, search_type="websearch", config="english")
-        page_posts = page_posts.annotate(
-            snippet_text=SearchHeadline(
-                "body", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
-                max_words=35, min_words=15, max_fragments=2,
-            ),
-            title_text=SearchHeadline(
-                "thread__title", query, config="english", start_sel=MARK_START, stop_sel=MARK_STOP,
-                highlight_all=True,
-            ),
-        )  # fmt: skip
-    else:
-        match = fts_query(q)
-        page_posts = page_posts.annotate(
-            snippet_text=RawSQL(
-                "SELECT snippet(forums_post_fts, 0, %s, %s, '…', 30) FROM forums_post_fts "
-                "WHERE forums_post_fts MATCH %s AND forums_post_fts.rowid = forums_post.id",
-                (MARK_START, MARK_STOP, match),
-            ),
-            title_text=RawSQL(
-                "SELECT highlight(forums_thread_fts, 0, %s, %s) FROM forums_thread_fts "
-                "WHERE forums_thread_fts MATCH %s AND forums_thread_fts.rowid = forums_post.thread_id",
-                (MARK_START, MARK_STOP, match),
-            ),
+    page_posts = (
+        Post.objects.filter(Q(pk__in=wanted_posts) | Q(thread_id__in=openers, number=1))
+        .select_related("thread", "community", "author")
+        .annotate(
+            snippet_text=fulltext.marked(POSTS, "body", q, words=30),
+            title_text=fulltext.marked(THREADS, "title", q, whole=True),
         )
+    )
     by_thread = {p.thread_id: p for p in page_posts}
     for thread_id in chosen:
         post = by_thread.get(thread_id)
@@ -233,27 +177,6 @@ def search(user, q, filters=None, *, page=1, per_page=20):
     return results
 
 
-# Snippets come from the Markdown source: show a link's words, not its address (which may hold
-# highlighted words too), and drop emphasis and heading marks.
-_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
-_MARKUP = re.compile(r"!?\[|\*\*|__|^#+\s*", re.M)
-
-
-def readable(markdown):
-    return _MARKUP.sub("", _LINK_TARGET.sub("", markdown))
-
-
-def parts(marked):
-    """[(text, highlighted)] from text whose matches are wrapped in MARK_START/MARK_STOP."""
-    out = []
-    for chunk in readable(marked or "").split(MARK_START):
-        hit, _, rest = chunk.rpartition(MARK_STOP)
-        if hit:
-            out.append((hit, True))
-        if rest:
-            out.append((rest, False))
-    return out
-
-
-def plain(text, length=40):
-    return [(Truncator(readable(text)).words(length), False)]
+# bm25 of a short title is on another scale than a body's: on SQLite a title match counts as a
+# strong one, as PostgreSQL's weight 'A' makes it.
+WEIGHT_TITLE = 10.0

@@ -23,6 +23,11 @@ class HotseatsConfig(AppConfig):
         from .visibility import register_types
 
         register_types()
+        from cop_platform import fulltext
+
+        from .search import INDEXES
+
+        fulltext.keep_after_migrate(self, INDEXES)  # SQLite: the FTS5 triggers outlive table rebuilds
         register_calendar_source(
             CalendarSource("hotseat", calendar.hotseat_entries, order=20, remindable=calendar.remindable)
         )

@@ -8,7 +8,7 @@ opening and closing times, so nothing depends on the beat being punctual.
 import secrets
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 
 from communities.models import Community, Theme
 from communities.policy.querysets import restrict
+from cop_platform import fulltext
 from cop_platform.markdown import SafeHTML, render_markdown_fields
 
 
@@ -190,27 +191,14 @@ class QuestionQuerySet(models.QuerySet):
         )  # fmt: skip
 
     def search(self, query):
-        """Questions whose text or answer matches `query`, best first.
+        """Questions whose question or answer has the words of `query`, best first: a match in
+        the question ranks above one in the answer (hotseats/search.py; words, not substrings,
+        through a stored index on both backends)."""
+        from .search import matching
 
-        On PostgreSQL: English full-text search (stemmed, so "measuring" finds "measure"), ranked
-        with the question above the answer, plus a substring match for names and codes that the
-        stemmer does not know. Elsewhere (SQLite in development): the substring match alone.
-        """
-        contains = Q(body__icontains=query) | Q(answer__icontains=query)
-        if connection.vendor != "postgresql":
-            return self.filter(contains).order_by("-hotseat__opens_at", "created_at")
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("body", weight="A", config="english") + SearchVector(
-            "answer", weight="B", config="english"
-        )
-        search = SearchQuery(query, search_type="websearch", config="english")
-        # Match with @@, not rank > 0: ts_rank gives non-matching rows a tiny positive rank.
-        return (
-            self.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(Q(document=search) | contains)
-            .order_by("-rank", "-hotseat__opens_at", "created_at")
-        )
+        if not fulltext.words(query):
+            return self.none()
+        return matching(self, query).order_by("-rank", "-hotseat__opens_at", "created_at")
 
 
 class Question(models.Model):

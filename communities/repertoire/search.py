@@ -1,28 +1,35 @@
 """Search over the shared repertoire: documents (with the words inside PDF and Word files),
-links and meeting notes, filtered by the same visibility rule as the pages.
+links and meetings (agenda and notes), filtered by the same visibility rule as the pages.
 
-`search_repertoire(user, q, community=None)` is what a site-wide search page calls too.
-Everywhere it matches by case-insensitive containment; on PostgreSQL it also uses full-text
-search (English stemming, words in any order). Results are newest first, not ranked; a GIN
-index and ranking are the next step if libraries grow past a few thousand documents.
+Words, not substrings, on both backends (`cop_platform.fulltext`): PostgreSQL reads stored,
+weighted `search_vector` columns through GIN indexes (communities migration 0012_search), SQLite FTS5 tables
+kept by triggers. A title weighs most ('A'), then the description, agenda or notes ('B'), then
+a document's extracted text ('C'), then a link's address ('D').
+
+`search_repertoire(user, q, community=None, limit=LIMIT)` is what the library's search page and
+the site-wide search call: up to `limit` of each kind, best first, each with `title_parts` and
+`snippet_parts` ([(text, highlighted)], escaped by the template one by one). Three queries
+whatever the number of matches: the ranking is done by the database and only the rows shown are
+read for highlighting.
 """
 
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 
-from ..models import Document, DocumentVersion, Link, Meeting
+from cop_platform import fulltext
+from cop_platform.fulltext import Index
+
+from ..models import Document, Link, Meeting
 
 LIMIT = 20
 
-
-def _fulltext_query(q):
-    if connection.vendor != "postgresql":
-        return None
-    from django.contrib.postgres.search import SearchQuery
-
-    return SearchQuery(q, search_type="websearch", config="english")
+DOCUMENTS = Index("communities_document", (("title", "A"), ("description", "B")))
+VERSIONS = Index("communities_documentversion", (("text", "C"),))
+LINKS = Index("communities_link", (("title", "A"), ("description", "B"), ("url", "D")))
+MEETINGS = Index("communities_meeting", (("title", "A"), ("agenda", "B"), ("notes", "B")))
+INDEXES = [DOCUMENTS, VERSIONS, LINKS, MEETINGS]
 
 
 @dataclass
@@ -36,43 +43,88 @@ class Results:
         return len(self.documents) + len(self.links) + len(self.meetings)
 
 
+CURRENT_VERSION = "communities_document.current_version_id"
+
+
+def _mark(objects, title_field, snippet_fields, plain_field):
+    for obj in objects:
+        obj.title_parts = fulltext.parts(getattr(obj, f"{title_field}_marked") or getattr(obj, title_field))
+        for name in snippet_fields:
+            text = getattr(obj, f"{name}_marked", None)
+            if fulltext.has_mark(text):
+                obj.snippet_parts = fulltext.parts(text)
+                break
+        else:
+            obj.snippet_parts = (
+                fulltext.plain(getattr(obj, plain_field), 30) if getattr(obj, plain_field) else []
+            )
+    return objects
+
+
+def search_documents(user, q, community=None, limit=LIMIT):
+    documents = Document.objects.visible_to(user)
+    if community is not None:
+        documents = documents.filter(community=community)
+    tagged = Document.objects.filter(tags__name__iexact=q).values("pk")
+    in_text = fulltext.match_sql(VERSIONS, q, row=CURRENT_VERSION)
+    match = Q(fulltext.match_sql(DOCUMENTS, q)) | Q(in_text) | Q(pk__in=tagged)
+    found = (
+        documents.filter(match)
+        .annotate(
+            rank=Coalesce(fulltext.rank_sql(DOCUMENTS, q), 0.0)
+            + Coalesce(fulltext.rank_sql(VERSIONS, q, row=CURRENT_VERSION), 0.0),
+            title_marked=fulltext.marked(DOCUMENTS, "title", q, whole=True),
+            description_marked=fulltext.marked(DOCUMENTS, "description", q),
+            text_marked=fulltext.marked(VERSIONS, "text", q, row=CURRENT_VERSION),
+        )
+        .select_related("community", "current_version")
+        .order_by("-rank", "-updated_at", "-pk")[:limit]
+    )
+    return _mark(list(found), "title", ("description", "text"), "description")
+
+
+def search_links(user, q, community=None, limit=LIMIT):
+    links = Link.objects.visible_to(user)
+    if community is not None:
+        links = links.filter(community=community)
+    tagged = Link.objects.filter(tags__name__iexact=q).values("pk")
+    found = (
+        links.filter(Q(fulltext.match_sql(LINKS, q)) | Q(pk__in=tagged))
+        .annotate(
+            rank=Coalesce(fulltext.rank_sql(LINKS, q), 0.0),
+            title_marked=fulltext.marked(LINKS, "title", q, whole=True),
+            description_marked=fulltext.marked(LINKS, "description", q, whole=True),
+        )
+        .select_related("community")
+        .order_by("-rank", "title", "pk")[:limit]
+    )
+    return _mark(list(found), "title", ("description",), "description")
+
+
+def search_meetings(user, q, community=None, limit=LIMIT):
+    meetings = Meeting.objects.visible_to(user)
+    if community is not None:
+        meetings = meetings.filter(community=community)
+    found = (
+        fulltext.matching(meetings, MEETINGS, q)
+        .annotate(
+            title_marked=fulltext.marked(MEETINGS, "title", q, whole=True),
+            notes_marked=fulltext.marked(MEETINGS, "notes", q),
+            agenda_marked=fulltext.marked(MEETINGS, "agenda", q),
+        )
+        .select_related("community")
+        .order_by("-rank", "-starts_at", "-pk")[:limit]
+    )
+    return _mark(list(found), "title", ("notes", "agenda"), "agenda")
+
+
 def search_repertoire(user, q, community=None, limit=LIMIT):
     """Up to `limit` documents, links and meetings matching `q` that `user` may see (3 queries)."""
     q = (q or "").strip()
-    if not q:
+    if not fulltext.words(q):
         return Results([], [], [])
-    documents = Document.objects.visible_to(user)
-    links = Link.objects.visible_to(user)
-    meetings = Meeting.objects.visible_to(user)
-    if community is not None:
-        documents = documents.filter(community=community)
-        links = links.filter(community=community)
-        meetings = meetings.filter(community=community)
-    in_versions = Exists(DocumentVersion.objects.filter(document=OuterRef("pk"), text__icontains=q))
-    tagged = Q(tags__name__iexact=q)
-    document_match = Q(title__icontains=q) | Q(description__icontains=q) | tagged | in_versions
-    link_match = Q(title__icontains=q) | Q(description__icontains=q) | Q(url__icontains=q) | tagged
-    meeting_match = Q(title__icontains=q) | Q(agenda__icontains=q) | Q(notes__icontains=q)
-    fulltext = _fulltext_query(q)
-    if fulltext is not None:
-        # On PostgreSQL, also match words in any order and form ("benefit owners" finds "owner of
-        # the benefits"), with English stemming. Containment above still catches partial words.
-        from django.contrib.postgres.search import SearchVector
-
-        def matching(model, *fields, key="pk"):
-            vector = SearchVector(*fields, config="english")
-            return model.objects.annotate(fts=vector).filter(fts=fulltext).values(key)
-
-        document_match |= Q(pk__in=matching(Document, "title", "description"))
-        document_match |= Q(pk__in=matching(DocumentVersion, "text", key="document_id"))
-        link_match |= Q(pk__in=matching(Link, "title", "description"))
-        meeting_match |= Q(pk__in=matching(Meeting, "title", "agenda", "notes"))
-    documents = (
-        documents.filter(document_match)
-        .select_related("community", "current_version")
-        .distinct()
-        .order_by("-updated_at")[:limit]
+    return Results(
+        search_documents(user, q, community, limit),
+        search_links(user, q, community, limit),
+        search_meetings(user, q, community, limit),
     )
-    links = links.filter(link_match).select_related("community").distinct().order_by("title")[:limit]
-    meetings = meetings.filter(meeting_match).select_related("community").order_by("-starts_at")[:limit]
-    return Results(list(documents), list(links), list(meetings))

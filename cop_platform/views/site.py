@@ -8,11 +8,9 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
-from communities.repertoire.search import search_repertoire
+from cop_platform import sitesearch
 from cop_platform.markdown import render_markdown
 from cop_platform.ratelimits import limit
-from forums import search as discussions
-from hotseats.models import Question
 
 
 def home(request):
@@ -44,25 +42,22 @@ def home(request):
     )
 
 
-SEARCH_SECTION_SIZE = 6
-
-
 def search(request):
-    """One search box for everything a member may see: discussions, the library, hot seats."""
+    """One search box for everything a member may see (cop_platform/sitesearch.py)."""
     q = request.GET.get("q", "").strip()[:200]
-    results = None
-    if q:
-        found = discussions.search(request.user, q, per_page=SEARCH_SECTION_SIZE)
-        questions = list(
-            Question.objects.visible_to(request.user)
-            .search(q)
-            .select_related("hotseat", "hotseat__community")[:SEARCH_SECTION_SIZE]
-        )
-        repertoire = search_repertoire(request.user, q, limit=SEARCH_SECTION_SIZE)
-        results = {"threads": found.hits, "questions": questions, "repertoire": repertoire}
-        results["count"] = found.count + len(questions) + repertoire.count
-        results["more_threads"] = found.count > len(found.hits)
-    return render(request, "search.html", {"q": q, "results": results})
+    kind = sitesearch.kind_from(request.GET.get("kind", ""))
+    communities = sitesearch.communities_for(request.user)
+    slug = request.GET.get("community", "")
+    community = next((c for c in communities if c.slug == slug), None) if slug else None
+    results = sitesearch.search(request.user, q, kind=kind, community=community) if q else None
+    return render(
+        request,
+        "search.html",
+        {
+            "q": q, "kind": kind, "kinds": sitesearch.KINDS, "community": community,
+            "communities": communities, "results": results,
+        },
+    )  # fmt: skip
 
 
 def rate_limited(request, exception):

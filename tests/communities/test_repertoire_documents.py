@@ -336,13 +336,9 @@ def test_facilitator_deletes_a_document_with_every_version_file(
     assert Activity.objects.get(verb="document.uploaded").withdrawn_at is not None
 
 
-def test_on_postgresql_search_matches_word_forms_in_any_order(member, community, on_commit):
-    from django.db import connection
-
+def test_search_matches_word_forms_in_any_order(member, community, on_commit):
     from communities.repertoire.search import search_repertoire
 
-    if connection.vendor != "postgresql":
-        pytest.skip("full-text search is PostgreSQL only; SQLite uses containment")
     with on_commit:
         upload(
             member,
