@@ -71,6 +71,12 @@ def _nice_ceiling(value):
     return 10 * power  # pragma: no cover
 
 
+def _num(value):
+    """An SVG coordinate as text: the template prints it as is, without localising a float
+    (which was a third of the dashboard's rendering time) or writing a decimal comma."""
+    return f"{round(value, 1):g}"
+
+
 def _fmt(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -107,19 +113,19 @@ def bar_chart(key, title, label_header, labels, series, *, stacked=False, note="
                 y_top, y_bottom, x = y_of(value), y_of(0), x0 + per_bar * j
             chart.bars.append(
                 {
-                    "x": round(x, 1),
-                    "y": round(y_top, 1),
-                    "w": round(max(per_bar - 1, 1), 1),
-                    "h": round(y_bottom - y_top, 1),
+                    "x": _num(x),
+                    "y": _num(y_top),
+                    "w": _num(max(per_bar - 1, 1)),
+                    "h": _num(y_bottom - y_top),
                     "css": s.css,
                     "title": f"{label}: {s.name} {_fmt(s.values[i])}",
                 }
             )
     for fraction in (0, 0.5, 1):
         value = top * fraction
-        chart.ticks.append({"y": round(y_of(value), 1), "label": _fmt(value if value % 1 else int(value))})
+        chart.ticks.append({"y": _num(y_of(value)), "label": _fmt(value if value % 1 else int(value))})
     every = max(1, math.ceil(n / 8))
     for i, label in enumerate(chart.labels):
         if i % every == 0:
-            chart.xlabels.append({"x": round(LEFT + group_w * (i + 0.5), 1), "label": label})
+            chart.xlabels.append({"x": _num(LEFT + group_w * (i + 0.5)), "label": label})
     return chart

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from . import invitations, messaging, nudges
-from .models import Activity, Conversation, Invitation, Membership, Nudge
+from .models import Activity, Conversation, Invitation, Membership, Nudge, StageChange
 from .path import Stage
 
 SLUG = "benefits-realisation"
@@ -38,6 +38,16 @@ def _newcomer(local, name, organisation, title, password):
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
     return user
+
+
+def _history(membership, facilitator, role_before, stage_before, when):
+    """One recorded step of the path (communities.models.StageChange), as path.move_up keeps it."""
+    if not StageChange.objects.filter(membership=membership).exists():
+        StageChange.objects.create(
+            community_id=membership.community_id, membership=membership, user_id=membership.user_id,
+            role_before=role_before, stage_before=int(stage_before), role=membership.role,
+            stage=int(membership.stage or 0), changed_by=facilitator, changed_at=when,
+        )  # fmt: skip
 
 
 def seed(world):
@@ -68,6 +78,16 @@ def seed(world):
     if contributors:
         regular = contributors[0]
         Membership.objects.filter(pk=regular.pk).update(stage=Stage.REGULAR)
+        regular.stage = Stage.REGULAR
+        _history(
+            regular, priya, Membership.Role.PERIPHERAL, Stage.CONTRIBUTOR, now - datetime.timedelta(days=25)
+        )
+    # The core members were regulars whom Priya moved up, Chloe ten weeks ago and Maya five: the
+    # dashboard's "members by stage" shows those steps where they happened.
+    for person, weeks in ((chloe, 10), (maya, 5)):
+        if person.pk in members:
+            _history(members[person.pk], priya, Membership.Role.PERIPHERAL, Stage.REGULAR,
+                     now - datetime.timedelta(weeks=weeks))  # fmt: skip
 
     # --- newcomers for the nudge queue --------------------------------------------------------------
     newcomers = []

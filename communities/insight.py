@@ -15,17 +15,18 @@ Other apps add their figures (questions, hot seats, the newsletter's effect) thr
 `communities.extensions.register_insight`, so this module imports no other app.
 """
 
+import bisect
 import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from . import events, extensions
+from . import events, extensions, path
 from .charts import Series, bar_chart
-from .models import Activity, Membership, Presence
+from .models import Activity, Membership, Presence, StageChange
 
 PERIOD_CHOICES = (30, 90, 180, 365)
 DEFAULT_PERIOD = 90
@@ -48,11 +49,15 @@ CONTRIBUTION_VERBS = tuple(
     )
 )
 
-ROLE_SERIES = (
-    (Membership.Role.FACILITATOR, "Facilitators", "facilitator"),
-    (Membership.Role.CORE, "Core members", "core"),
-    (Membership.Role.PERIPHERAL, "Peripheral members", "peripheral"),
-)
+ROLES = (Membership.Role.FACILITATOR, Membership.Role.CORE, Membership.Role.PERIPHERAL)
+# Highest stage first, as the stacked bars read from the top.
+STAGE_CSS = {
+    path.Stage.FACILITATOR: "facilitator",
+    path.Stage.CORE: "core",
+    path.Stage.REGULAR: "regular",
+    path.Stage.CONTRIBUTOR: "contributor",
+    path.Stage.OBSERVER: "observer",
+}
 
 
 @dataclass(frozen=True)
@@ -134,49 +139,64 @@ def week_label(day):
 
 
 def community_figures(community, period):
-    """Everything the dashboard shows about members and contributions. Five queries."""
-    memberships = list(
-        Membership.objects.active().filter(community=community).values_list("user_id", "role", "joined_at")
-    )
-    roles = {user_id: role for user_id, role, _ in memberships}
-    per_actor = (
-        Activity.objects.current()
-        .filter(community=community, created_at__gte=period.start, created_at__lte=period.end)
-        .filter(verb__in=CONTRIBUTION_VERBS)
-        .values_list("actor_id")
-        .annotate(n=Count("pk"))
-        .values_list("actor_id", "n")
-    )
-    contributions = {actor: n for actor, n in per_actor if actor in roles}
+    """Everything the dashboard shows about members and contributions. Four queries: members
+    (with whether they visited in the period, when they first posted and the newest members'
+    names), contributions per member, contributions per day, and the members' stage history."""
+    period_start_utc = period.start.astimezone(datetime.UTC).date()
     # Presence days are UTC dates; the period's first local day is the closest match.
-    visited = set(
-        Presence.objects.filter(community=community, day__gte=period.start.astimezone(datetime.UTC).date())
-        .values_list("user_id", flat=True)
-        .distinct()
+    visited = Presence.objects.filter(
+        community=community, user=OuterRef("user_id"), day__gte=period_start_utc
     )
-    readers = {u for u in visited if u in roles and u not in contributions}
+    first_post = (
+        Activity.objects.current()
+        .filter(community=community, actor=OuterRef("user_id"), verb__in=path.POST_VERBS)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    memberships = list(
+        Membership.objects.active()
+        .filter(community=community)
+        .annotate(visited=Exists(visited), first_post=Subquery(first_post))
+        .values_list(
+            "user_id", "role", "stage", "joined_at", "visited", "first_post",
+            "user__display_name", "user__email", "user__avatar",
+        )
+    )  # fmt: skip
+    roles = {m[0]: m[1] for m in memberships}
+    in_period = Activity.objects.current().filter(
+        community=community,
+        created_at__gte=period.start,
+        created_at__lte=period.end,
+        verb__in=CONTRIBUTION_VERBS,
+    )
+    # COUNT(*) rather than COUNT(id): the covering index (activity_insight_idx) then answers
+    # both counts without reading the table.
+    per_actor = in_period.values_list("actor_id").annotate(n=Count("*")).values_list("actor_id", "n")
+    contributions = {actor: n for actor, n in per_actor if actor in roles}
+    readers = {m[0] for m in memberships if m[4] and m[0] not in contributions}
     members = len(roles)
-    by_role = {role: 0 for role, _, _ in ROLE_SERIES}
-    contributors_by_role = dict(by_role)
+    by_role = dict.fromkeys(ROLES, 0)
+    contributors_by_role = dict.fromkeys(ROLES, 0)
     for user_id, role in roles.items():
         by_role[role] = by_role.get(role, 0) + 1
         if user_id in contributions:
             contributors_by_role[role] = contributors_by_role.get(role, 0) + 1
-    new_members = list(
-        Membership.objects.active()
-        .filter(community=community, joined_at__gte=period.start)
-        .select_related("user")
-        .order_by("-joined_at")[:20]
+    # Comparing aware datetimes across zones costs a UTC offset lookup each time: with thousands
+    # of members, compare POSIX timestamps instead.
+    start_ts, end_ts = period.start.timestamp(), period.end.timestamp()
+    newest = sorted(
+        (m for m in memberships if m[3] is not None and start_ts <= m[3].timestamp() <= end_ts),
+        key=lambda m: m[3],
+        reverse=True,
     )
-    new_member_count = sum(1 for _, _, joined in memberships if period.contains(joined))
+    new_members = [_Newcomer(m) for m in newest[:20]]
     daily = (
-        Activity.objects.current()
-        .filter(community=community, created_at__gte=period.start, created_at__lte=period.end)
-        .filter(verb__in=CONTRIBUTION_VERBS)
-        .filter(actor__memberships__community=community, actor__memberships__state=Membership.State.ACTIVE)
+        in_period.filter(
+            actor_id__in=Membership.objects.active().filter(community=community).values("user_id")
+        )
         .annotate(day=TruncDate("created_at", tzinfo=period.tz))
         .values_list("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("day", "n")
     )
     weekly_contributions = period.per_week(dict(daily))
@@ -195,8 +215,8 @@ def community_figures(community, period):
         "reader_share": share(len(readers), members),
         "not_seen_share": share(members - contributors - len(readers), members),
         "new_members": new_members,
-        "new_member_count": new_member_count,
-        "stage_chart": _stage_chart(memberships, period),
+        "new_member_count": len(newest),
+        "stage_chart": _stage_chart(community, memberships, period),
         "contributions_chart": bar_chart(
             "contributions",
             "Members' contributions per week",
@@ -208,23 +228,83 @@ def community_figures(community, period):
     }
 
 
-def _stage_chart(memberships, period):
-    """Members at the end of each week, by role. Memberships record no role history yet, so a
-    member is counted in their current role from the week they joined."""
-    ends = [
+class _Newcomer:
+    """A member who joined in the period, for the "newcomers to welcome" list, built from the
+    members' row (no query): `.user` has what the list shows (name, initials, profile link)."""
+
+    def __init__(self, row):
+        from django.contrib.auth import get_user_model
+
+        user_id, _, _, joined_at, _, _, display_name, email, avatar = row
+        self.user = get_user_model()(pk=user_id, display_name=display_name, email=email, avatar=avatar)
+        self.joined_at = joined_at
+
+
+def week_ends(period):
+    """The end of each week of the period (the next Monday's local midnight, or now)."""
+    return [
         min(
             datetime.datetime.combine(w + datetime.timedelta(days=7), datetime.time.min, tzinfo=period.tz),
             period.end,
         )
         for w in period.weeks
     ]
+
+
+def _stage_chart(community, memberships, period):
+    """Members at the end of each week, by the participation stage they were at then.
+
+    A member counts from the week they joined (active members only: leaving is not dated). Their
+    stage at each week's end follows the path's rule (`path.shown_stage`) applied to the role and
+    path stage recorded then (`StageChange` rows: moves along the path, role changes) and to
+    whether they had posted by then. One query (the history); members without history cost
+    two binary searches each, so a year of weeks over thousands of members stays cheap.
+    """
+    ends = week_ends(period)
+    ends_ts = [end.timestamp() for end in ends]
+    history = {}
+    rows = StageChange.objects.filter(community=community).values_list(
+        "user_id", "role_before", "stage_before", "role", "stage", "changed_at"
+    )
+    for user_id, *change in rows.order_by("changed_at", "pk"):
+        history.setdefault(user_id, []).append(tuple(change))
+    n = len(ends)
+    delta = {stage: [0] * (n + 1) for stage in path.Stage}  # +1/-1 where a count starts/stops
+    shown_memo = {}
+
+    def shown(role, stage, posted):
+        key = (role, stage, posted)
+        if key not in shown_memo:
+            shown_memo[key] = path.shown_stage(role, stage, posted)
+        return shown_memo[key]
+
+    for user_id, role, stage, joined, _, first_post, *_ in memberships:
+        start = bisect.bisect_right(ends_ts, joined.timestamp()) if joined is not None else 0
+        if start >= n:
+            continue
+        changes = history.get(user_id)
+        if changes:
+            for i in range(start, n):
+                r, s = path.state_at(ends[i], changes, (role, stage))
+                at = shown(r, s, first_post is not None and first_post < ends[i])
+                delta[at][i] += 1
+                delta[at][i + 1] -= 1
+            continue
+        before, after = shown(role, stage, False), shown(role, stage, True)
+        posted_from = bisect.bisect_right(ends_ts, first_post.timestamp()) if first_post is not None else n
+        switch = max(start, posted_from) if before != after else n
+        delta[before][start] += 1
+        delta[before][switch] -= 1
+        delta[after][switch] += 1
+        delta[after][n] -= 1
+    names = dict(path.stage_names(community))
     series = []
-    for role, name, css in ROLE_SERIES:
-        values = [
-            sum(1 for _, r, joined in memberships if r == role and (joined is None or joined < end))
-            for end in ends
-        ]
-        series.append(Series(name, values, css))
+    for stage, css in STAGE_CSS.items():
+        running, values = 0, []
+        for i in range(n):
+            running += delta[stage][i]
+            values.append(running)
+        series.append(Series(names[stage], values, css))
     return bar_chart(
         "members",
         "Members by participation stage, week by week",
@@ -232,14 +312,34 @@ def _stage_chart(memberships, period):
         period.weeks,
         series,
         stacked=True,
-        note="By each member's current role: role changes are not recorded over time yet.",
+        note="Each member at the stage they were at that week: moves along the path and role changes "
+        "as they were recorded, contributor from their first post. People who have since left are "
+        "not counted.",
         label_fmt=week_label,
+    )
+
+
+def cached_dashboard(community, period):
+    """`dashboard(community, period)`, kept per period and time zone until anything in the
+    community is saved (a post, reply, membership, log row...: `cop_platform.pagecache` bumps the
+    community's version) and for at most DASHBOARD_CACHE_SECONDS (120 s by default; 0 turns the
+    cache off). Visits and bulk updates are thus counted within that time, and "the last N days"
+    ends at most that long ago: the page says when the figures were computed."""
+    from django.conf import settings
+
+    from cop_platform import pagecache
+
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 120)
+    if not seconds:
+        return dashboard(community, period)
+    return pagecache.community_cached(
+        community, ("dashboard", period.days, str(period.tz)), lambda: dashboard(community, period), seconds
     )
 
 
 def dashboard(community, period):
     """The whole dashboard: this app's figures plus every registered source's."""
-    figures = {"community": community_figures(community, period)}
+    figures = {"community": community_figures(community, period), "computed_at": period.end}
     for source in extensions.insight_sources():
         result = source.compute(community, period)
         if result is not None:
@@ -251,6 +351,8 @@ def charts_of(figures):
     """Every chart on the dashboard, in page order, by key (for the CSV downloads)."""
     found = {}
     for group in figures.values():
+        if not isinstance(group, dict):
+            continue
         for value in group.values():
             if hasattr(value, "bars") and hasattr(value, "key"):
                 found[value.key] = value

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cop_platform import audit
 
+from . import path
 from .models import Membership
 from .policy import access_for
 from .services import CommunityError, _ensure_not_last_facilitator, _lock_membership
@@ -40,11 +41,14 @@ def ban_member(actor, community, user, reason):
         _ensure_not_last_facilitator(
             membership, "A community needs at least one facilitator. Appoint another one first."
         )
+    role_before = membership.role
     membership.state = Membership.State.BANNED
     membership.role = Membership.Role.PERIPHERAL
     membership.sanction_reason = reason
     membership.decided_by, membership.decided_at = actor, timezone.now()
     membership.save()
+    if role_before != membership.role:
+        path.record_change(membership, role_before, membership.stage, changed_by=actor)
     audit.record("banned", user=user, actor=actor, community=community.slug, reason=reason)
     return membership
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from cop_platform.refusals import Refused
 
 from . import events
-from .models import Activity, Membership
+from .models import Activity, Membership, StageChange
 
 
 class Stage(IntEnum):
@@ -122,6 +122,44 @@ def with_progress(memberships, community, now=None):
             now - datetime.timedelta(days=int(settings["core_days"])),
         )
     )
+
+
+ROLE_STAGE = {Membership.Role.FACILITATOR: Stage.FACILITATOR, Membership.Role.CORE: Stage.CORE}
+
+
+def shown_stage(role, stage, has_posted):
+    """The stage a member is shown at, from their role, the stage a facilitator gave them and
+    whether they have posted (the same rule as `progress_of`, without a query)."""
+    if role in ROLE_STAGE:
+        return ROLE_STAGE[role]
+    shown = Stage(min(int(stage or 0), Stage.REGULAR))
+    if has_posted and shown < Stage.CONTRIBUTOR:
+        shown = Stage.CONTRIBUTOR
+    return shown
+
+
+def state_at(moment, changes, current):
+    """(role, stage) of one member at `moment`, from their StageChange rows oldest first as
+    (role_before, stage_before, role, stage, changed_at): the last change before `moment`, or
+    the state before the first change after it, or (no change at all) `current`."""
+    before = None
+    for role_before, stage_before, role, stage, changed_at in changes:
+        if changed_at < moment:
+            before = (role, stage)
+        else:
+            return before or (role_before, stage_before)
+    return before or current
+
+
+def record_change(membership, role_before, stage_before, changed_by=None, when=None):
+    """Keep one step of the member's history (the dashboard's stages over time read it)."""
+    if (role_before, int(stage_before or 0)) == (membership.role, int(membership.stage or 0)):
+        return None
+    return StageChange.objects.create(
+        community_id=membership.community_id, membership=membership, user_id=membership.user_id,
+        role_before=role_before, stage_before=int(stage_before or 0), role=membership.role,
+        stage=int(membership.stage or 0), changed_by=changed_by, changed_at=when or timezone.now(),
+    )  # fmt: skip
 
 
 @dataclass
@@ -234,12 +272,14 @@ def move_up(facilitator, membership, note=""):
         if current.next_stage is None or current.next_stage > Stage.CORE:
             raise PathError(f"{membership.user.name} is already at the last step a facilitator can give.")
         new = current.next_stage
+        role_before, stage_before = membership.role, membership.stage
         membership.stage = new
         fields = ["stage"]
         if new == Stage.CORE:
             membership.role = Membership.Role.CORE
             fields.append("role")
         membership.save(update_fields=fields)
+        record_change(membership, role_before, stage_before, changed_by=facilitator)
         name = stage_name(community, new)
         activity.record(
             community, membership.user, STAGE_VERB, f"{membership.user.name} is now: {name}",

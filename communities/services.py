@@ -10,7 +10,7 @@ from django.utils import timezone
 from cop_platform import audit
 from cop_platform.refusals import Refused
 
-from . import activity, signals
+from . import activity, path, signals
 from .models import Community, Membership
 from .policy import access_for, can_review_proposals
 
@@ -222,9 +222,11 @@ def leave_community(user, community):
         "You are the only facilitator. Please appoint another facilitator before you leave, "
         "so the community is not left without one.",
     )
+    role_before = membership.role
     membership.state = Membership.State.LEFT
     membership.role = Membership.Role.PERIPHERAL
     membership.save(update_fields=["state", "role"])
+    path.record_change(membership, role_before, membership.stage, changed_by=membership.user)
     return membership
 
 
@@ -249,6 +251,7 @@ def change_role(actor, membership, role):
     old_role = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
+    path.record_change(membership, old_role, membership.stage, changed_by=actor)
     audit.record(
         "role_changed", user=membership.user, actor=actor, community=membership.community.slug,
         old=old_role, new=role,
@@ -273,8 +276,10 @@ def remove_member(actor, membership):
     _ensure_not_last_facilitator(
         membership, "A community needs at least one facilitator. Appoint another one first."
     )
+    role_before = membership.role
     membership.state = Membership.State.REMOVED
     membership.role = Membership.Role.PERIPHERAL
     membership.save(update_fields=["state", "role"])
+    path.record_change(membership, role_before, membership.stage, changed_by=actor)
     audit.record("member_removed", user=membership.user, actor=actor, community=membership.community.slug)
     return membership

@@ -214,6 +214,9 @@ else:
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
+# The community dashboard's figures, per period and time zone, until the community changes
+# (communities.insight.cached_dashboard); 0 computes them on every request.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "120"))
 
 RATELIMIT_VIEW = "cop_platform.views.rate_limited"
 # Development runs one process, where a local-memory cache is a correct shared cache.

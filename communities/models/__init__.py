@@ -29,6 +29,7 @@ from .messaging import (
     ParticipantQuerySet,
 )
 from .repository import Document, DocumentQuerySet, DocumentVersion, version_upload_to
+from .stages import StageChange
 from .themes import Theme, ThemeQuerySet
 from .watched import WatchedWord
 
@@ -51,6 +52,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Badge",
+    "StageChange",
     "Community",
     "CommunityQuerySet",
     "Document",

@@ -267,6 +267,13 @@ class Activity(models.Model):
                 include=["verb", "actor", "withdrawn_at"],
                 name="activity_insight_idx",
             ),
+            # Each member's first post (the dashboard's "contributor since", the path): one
+            # probe per member instead of a scan of the community's log.
+            models.Index(
+                fields=["actor", "community", "created_at"],
+                condition=Q(verb__in=("thread.created", "post.created"), withdrawn_at__isnull=True),
+                name="activity_first_post_idx",
+            ),
         ]
 
     def __str__(self):

@@ -21,7 +21,7 @@ def _period(request):
 def dashboard(request, slug):
     community, access, as_sponsor = get_dashboard_for(request.user, slug)
     period = _period(request)
-    figures = insight.dashboard(community, period)
+    figures = insight.cached_dashboard(community, period)
     pending_count = None
     if not as_sponsor and not community.is_open:
         pending_count = Membership.objects.filter(community=community, state=Membership.State.PENDING).count()
@@ -45,7 +45,7 @@ def dashboard(request, slug):
 def dashboard_csv(request, slug, key):
     community, access, as_sponsor = get_dashboard_for(request.user, slug)
     period = _period(request)
-    figures = insight.dashboard(community, period)
+    figures = insight.cached_dashboard(community, period)
     if key == "summary":
         columns, rows = ["Figure", "Value"], insight.summary_rows(figures)
     else:

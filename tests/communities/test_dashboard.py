@@ -172,17 +172,97 @@ def test_member_figures_equal_an_independent_count(community, days):
     )  # fmt: skip
 
 
-def test_stage_chart_counts_members_who_had_joined_by_each_weeks_end(community):
+STAGES = ("facilitator", "core", "regular", "contributor", "observer")
+
+
+def week_ends(period):
+    return [
+        min(
+            datetime.datetime.combine(monday + datetime.timedelta(days=7), datetime.time.min, tzinfo=UTC), NOW
+        )
+        for monday in period.weeks
+    ]
+
+
+def test_stage_chart_counts_members_by_role_and_first_post_without_history(community):
+    """No stage history: facilitators and core members by role, the others contributor from
+    their first post (a thread or a reply still shown), observer before it."""
     world = build_world(community)
     period = insight.period_for(90, now=NOW, tz=UTC)
     chart = insight.community_figures(community, period)["stage_chart"]
-    for i, monday in enumerate(period.weeks):
-        end = min(
-            datetime.datetime.combine(monday + datetime.timedelta(days=7), datetime.time.min, tzinfo=UTC), NOW
-        )
-        for series, role in zip(chart.series, ("facilitator", "core", "peripheral"), strict=True):
-            expected = sum(1 for p in world["people"] if p["role"] == role and p["joined"] < end)
-            assert series.values[i] == expected, (monday, role)
+    first_post = {}
+    for who, verb, when in world["acts"]:
+        if verb in ("thread.created", "post.created"):
+            first_post[who] = min(first_post.get(who, when), when)
+    for i, end in enumerate(week_ends(period)):
+        expected = dict.fromkeys(STAGES, 0)
+        for p in world["people"]:
+            if p["joined"] >= end:
+                continue
+            if p["role"] in ("facilitator", "core"):
+                expected[p["role"]] += 1
+            elif p["user"].pk in first_post and first_post[p["user"].pk] < end:
+                expected["contributor"] += 1
+            else:
+                expected["observer"] += 1
+        got = {s.css: s.values[i] for s in chart.series}
+        assert got == expected, end
+
+
+def test_stage_chart_follows_the_recorded_history_not_todays_roles(community):
+    """Changes before the period and inside it, by the path and by role changes, as recorded."""
+    from communities import path
+    from communities.models import StageChange
+
+    period = insight.period_for(90, now=NOW, tz=UTC)
+    day = datetime.timedelta(days=1)
+    boss = member_of(community, Membership.Role.FACILITATOR)
+    ann = member_of(community)  # regular 150 days ago (before the period), core 30 days ago
+    bo = member_of(community)  # made facilitator 10 days ago, then back to core 3 days ago
+    cy = member_of(community)  # posted 40 days ago: contributor from then
+    di = member_of(community)  # joined 20 days ago, made core at once
+    member_of(community, Membership.Role.CORE)  # core before any record: core throughout
+    Membership.objects.filter(community=community).update(joined_at=NOW - 200 * day)
+    Membership.objects.filter(user=di).update(joined_at=NOW - 20 * day)
+
+    def change(user, role, stage, when):
+        m = Membership.objects.get(user=user, community=community)
+        before = (m.role, m.stage)
+        m.role, m.stage = role, stage
+        m.save(update_fields=["role", "stage"])
+        path.record_change(m, *before, changed_by=boss, when=when)
+
+    change(ann, "peripheral", 2, NOW - 150 * day)
+    change(ann, "core", 3, NOW - 30 * day)
+    change(bo, "facilitator", 0, NOW - 10 * day)
+    change(bo, "core", 0, NOW - 3 * day)
+    log(community, cy, "post.created", NOW - 40 * day)
+    change(di, "core", 0, NOW - 20 * day + datetime.timedelta(hours=1))
+    assert StageChange.objects.count() == 5
+
+    chart = insight.community_figures(community, period)["stage_chart"]
+
+    def expected_at(end):
+        counts = dict.fromkeys(STAGES, 0)
+        counts["facilitator"] += 1  # boss
+        counts["core" if end > NOW - 30 * day else "regular"] += 1  # ann
+        if end > NOW - 3 * day:
+            counts["core"] += 1
+        elif end > NOW - 10 * day:
+            counts["facilitator"] += 1
+        else:
+            counts["observer"] += 1  # bo
+        counts["contributor" if end > NOW - 40 * day else "observer"] += 1  # cy
+        if end > NOW - 20 * day + datetime.timedelta(hours=1):
+            counts["core"] += 1  # di
+        elif end > NOW - 20 * day:
+            counts["observer"] += 1
+        counts["core"] += 1  # ed
+        return counts
+
+    for i, end in enumerate(week_ends(period)):
+        assert {s.css: s.values[i] for s in chart.series} == expected_at(end), end
+    assert chart.series[0].name == "Facilitator"  # the path's stage names, facilitator first
 
 
 def test_question_figures_equal_an_independent_computation(community):
@@ -419,15 +499,18 @@ def test_a_strange_period_falls_back_to_the_default(login, community, facilitato
     assert response.context["period"].days == insight.DEFAULT_PERIOD
 
 
-def test_dashboard_query_count_does_not_grow(login, community, facilitator, django_assert_num_queries):
+def test_dashboard_query_count_does_not_grow(
+    login, community, facilitator, django_assert_num_queries, settings
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # every request computes (the cached path: next test)
     client = login(facilitator)
     client.get(dashboard(community))
     # session, user, community + membership (a facilitator: no sponsorship query; open: no
-    # pending count), memberships, contributions per member, visitors, newcomers, contributions
-    # per day, threads with first replies, replies per day, hot seats, their questions,
-    # newsletter issues, their visits, contributions and link counts (the layout's
-    # notifications and sidebar are cached per member)
-    with django_assert_num_queries(17):
+    # pending count), members (with their visit, first post and name), contributions per
+    # member, contributions per day, stage history, threads with first replies, replies per
+    # day, hot seats, their questions, newsletter issues, their visits, contributions and link
+    # counts (the layout's notifications and sidebar are cached per member)
+    with django_assert_num_queries(15):
         client.get(dashboard(community))
     build_world(community)
     for i in range(3):
@@ -437,9 +520,34 @@ def test_dashboard_query_count_does_not_grow(login, community, facilitator, djan
             closes_at=timezone.now() - datetime.timedelta(days=5),
         )  # fmt: skip
         Question.objects.create(hotseat=seat, author=facilitator, body="q")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         client.get(dashboard(community))
     for _ in range(20):
         MembershipFactory(community=community)
-    with django_assert_num_queries(17):
+    from communities import path
+
+    for m in Membership.objects.filter(community=community, role=Membership.Role.PERIPHERAL)[:8]:
+        path.record_change(m, m.role, 0, when=timezone.now() - datetime.timedelta(days=40))
+        m.stage = 2
+        path.record_change(m, m.role, 0, when=timezone.now() - datetime.timedelta(days=20))
+    with django_assert_num_queries(15):
         client.get(dashboard(community))
+
+
+def test_cached_figures_cost_five_queries_and_any_change_in_the_community_recomputes_them(
+    login, community, facilitator, member, django_assert_num_queries
+):
+    client = login(facilitator)
+    build_world(community)
+    first = client.get(dashboard(community))
+    # session, user, community + membership (notifications and sidebar are cached per member)
+    with django_assert_num_queries(3):
+        again = client.get(dashboard(community))
+    assert words(again) == words(first)
+    before = first.context["figures"]["community"]
+    activity.record(community, member, "post.created", "Mo replied")  # a saved row of the community
+    after = client.get(dashboard(community)).context["figures"]["community"]
+    assert after["contributors"] == before["contributors"] + 1  # Mo had not contributed
+    assert after["contributions"] == before["contributions"] + 1
+    other = client.get(dashboard(community, days=30))
+    assert other.context["period"].days == 30  # each period has its own figures

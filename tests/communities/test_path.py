@@ -180,3 +180,24 @@ def test_the_path_page_runs_a_constant_number_of_queries(
         replies(user, community, 5)
     with django_assert_num_queries(6):
         client.get(url)
+
+
+def test_moves_and_role_changes_are_kept_as_stage_history(facilitator, member, community):
+    from communities import services
+    from communities.models import StageChange
+
+    membership = Membership.objects.get(user=member, community=community)
+    Membership.objects.filter(pk=membership.pk).update(stage=Stage.REGULAR)
+    path.move_up(facilitator, membership, note="")
+    services.change_role(facilitator, Membership.objects.get(pk=membership.pk), Membership.Role.FACILITATOR)
+    services.change_role(facilitator, Membership.objects.get(pk=membership.pk), Membership.Role.CORE)
+    services.remove_member(facilitator, Membership.objects.get(pk=membership.pk))
+
+    rows = StageChange.objects.filter(community=community, user=member)
+    assert list(rows.values_list("role_before", "stage_before", "role", "stage")) == [
+        ("peripheral", 2, "core", 3),
+        ("core", 3, "facilitator", 3),
+        ("facilitator", 3, "core", 3),
+        ("core", 3, "peripheral", 3),
+    ]
+    assert all(r.changed_by == facilitator for r in rows)
