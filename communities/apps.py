@@ -6,7 +6,7 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communities"
 
     def ready(self):
-        from . import events  # noqa: F401 - declares the communities app's activity verbs
+        from . import events, recognition  # noqa: F401 - declares the activity verbs; the badge rules
         from .extensions import Tab, register_tab
         from .policy.readers import register_communities_types
 

@@ -264,6 +264,11 @@ CELERY_BEAT_SCHEDULE["facilitator-check"] = {
     "task": "communities.tasks.check_facilitators",
     "schedule": crontab(minute=15, hour=7),
 }
+# Badges (communities.recognition): a few queries per kind, whatever the data.
+CELERY_BEAT_SCHEDULE["award-badges"] = {
+    "task": "communities.tasks.award_badges",
+    "schedule": crontab(minute=40),
+}
 CELERY_BEAT_SCHEDULE["hotseats-advance"] = {"task": "hotseats.tasks.advance_hotseats", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hotseats-expert-daily"] = {
     "task": "newsletters.hotseat_emails.send_expert_daily_emails",

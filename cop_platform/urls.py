@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from communities import views_calendar, views_moderation
+from communities import views_calendar, views_moderation, views_recognition
 from communities import views_invitations as communities_invitations
 
 from . import views, views_people
@@ -17,6 +17,10 @@ urlpatterns = [
     path("people/<int:pk>/avatar/<str:name>", views_people.avatar, name="avatar"),
     path("people/<int:pk>/card/", views.user_card, name="user_card"),
     path("people/<int:pk>/suspend/", views_moderation.suspend, name="suspend"),
+    path("people/<int:pk>/thank/", views_recognition.thank_member, name="thank_member"),
+    path("badges/", views_recognition.badges, name="badges"),
+    path("account/record/", views_recognition.my_record, name="my_record"),
+    path("account/record.csv", views_recognition.my_record_csv, name="my_record_csv"),
     path("search/", views.search, name="search"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -50,6 +50,9 @@ class ForumsConfig(AppConfig):
         from . import insight
 
         register_insight(InsightSource("questions", insight.dashboard_figures, order=10))
+        from . import recognition
+
+        recognition.register()
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_fts, sender=self, dispatch_uid="forums-fts")

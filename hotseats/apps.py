@@ -42,3 +42,6 @@ class HotseatsConfig(AppConfig):
         from . import insight
 
         register_insight(InsightSource("hotseats", insight.dashboard_figures, order=20))
+        from . import recognition
+
+        recognition.register()

@@ -91,8 +91,9 @@ def test_pages_cost_the_same_queries_with_few_or_many_people_and_contributions(
     client = login(core_member)
     activity.record(community, member, "blog.published", "Blog: one")
     # session, user, person, person's memberships I may see, my communities, recent
-    # contributions, last active, expertise, recognition, then the layout's two
-    with django_assert_num_queries(11) as first:
+    # contributions, last active, expertise, badges, thanks, the contribution record
+    # (communities, discussions 2, library, hot seats 2), then the layout's two
+    with django_assert_num_queries(18) as first:
         profile(client, member)
     for i in range(20):
         activity.record(community, member, "blog.published", f"Blog: {i}")
