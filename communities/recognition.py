@@ -349,7 +349,14 @@ def contribution_record(person, viewer, *, thanks=None):
         if any(values):
             rows.append(RecordRow(c, values))
     totals = [sum(r.values[i] for r in rows) for i in range(len(columns))]
-    return {"columns": columns, "rows": rows, "totals": totals}
+    # Pages show one line per measure and a column per community (people belong to a few
+    # communities, and eight measures side by side do not fit a phone); the CSV keeps one row
+    # per community, as a spreadsheet expects.
+    measures = [
+        {"label": col.label, "key": col.key, "values": [r.values[i] for r in rows], "total": totals[i]}
+        for i, col in enumerate(columns)
+    ]
+    return {"columns": columns, "rows": rows, "totals": totals, "measures": measures}
 
 
 def _thanks_received(person, viewer, community_ids):

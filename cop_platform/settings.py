@@ -329,6 +329,11 @@ CELERY_BEAT_SCHEDULE.update(
         "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
     }
 )
+# Sponsors' quarterly report (newsletters.sponsor_reports): daily, once per sponsor and quarter.
+CELERY_BEAT_SCHEDULE["sponsor-reports"] = {
+    "task": "newsletters.sponsor_reports.send_sponsor_reports",
+    "schedule": crontab(minute=20, hour=8),
+}
 # Calendar: reminders the day before meetings and hot seats (once per member and event).
 CELERY_BEAT_SCHEDULE["event-reminders"] = {
     "task": "newsletters.calendar_reminders.send_event_reminders",

@@ -18,7 +18,10 @@ def seed(world):
         .order_by("created_at")
         .first()
     )
-    if answered is not None and not Thanks.objects.filter(target_type="forums.post", thanked_by=priya).exists():
+    if (
+        answered is not None
+        and not Thanks.objects.filter(target_type="forums.post", thanked_by=priya).exists()
+    ):
         post = Post.objects.select_related("thread", "author", "community").get(pk=answered.accepted_post_id)
         thank_post(
             priya,

@@ -46,6 +46,7 @@ class NewslettersConfig(AppConfig):
             receivers_hotseats,  # noqa: F401 - hot seat notifications and e-mail
             receivers_mail,  # noqa: F401 - Postmark webhooks: bounces, complaints, replies
             recognition,  # noqa: F401 - badges awarded, a facilitator's thanks
+            sponsor_reports,  # noqa: F401 - beat task and e-mail kind: sponsors' quarterly report
             survey_emails,  # noqa: F401 - survey invitations and the reminder
             targets,  # noqa: F401 - what notifications are about, and replies by e-mail
         )

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from communities.demo import DEMO_PASSWORD
@@ -44,6 +45,8 @@ FACILITATOR_PAGES = [
     "/communities/benefits-realisation/path/",
     "/communities/benefits-realisation/invitations/",
     "/messages/",
+    "/badges/",
+    "/account/record/",
 ]
 
 
@@ -73,5 +76,9 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     found += problems(page, FACILITATOR_PAGES)
     conversation = Conversation.objects.filter(started_by__email="priya@example.com").first()
     found += problems(page, [conversation.get_absolute_url()])
+    # Profiles with badges, thanks and the contribution record: one thanked, one with the
+    # facilitator's "Thank" form.
+    people = get_user_model().objects.filter(email__in=["chloe@example.com", "maya@example.com"])
+    found += problems(page, [person.get_absolute_url() for person in people])
 
     assert found == []
