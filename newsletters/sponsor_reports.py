@@ -19,6 +19,7 @@ sending (still a sponsor, community not archived).
 import datetime
 
 from celery import shared_task
+from django.urls import reverse
 from django.utils import timezone
 
 from communities import insight
@@ -96,6 +97,7 @@ def build(row):
         "label": label,
         "quarter": quarter_words(period),
         "figures": report(community, period),
+        "dashboard_url": reverse("communities:dashboard", args=[community.slug]) + "?days=90",
     }
     return build_email("sponsor_report", context, to=row.email, list_id=f"sponsor-report.{community.slug}")
 

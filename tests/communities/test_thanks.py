@@ -140,3 +140,29 @@ def test_bad_community_numbers_get_a_message_not_an_error(member, facilitator, l
 def test_an_ex_facilitator_cannot_thank(reply, facilitator, community, login):
     Membership.objects.filter(user=facilitator, community=community).update(role=Membership.Role.CORE)
     assert thank_post(login(facilitator), reply).status_code == 404
+
+
+def test_thanking_needs_the_csrf_token(reply, facilitator):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(facilitator)
+    assert thank_post(client, reply).status_code == 403
+    assert Thanks.objects.count() == 0
+
+
+def test_thanking_is_rate_limited(community, facilitator, member, login, rate_limits_on):
+    from forums.models import Post, Thread
+
+    client = login(facilitator)
+    thread = Thread.objects.create(community=community, author=member, title="Many replies")
+    posts = [
+        Post.objects.create(thread=thread, community=community, author=member, number=n, body="Reply")
+        for n in range(1, 33)
+    ]
+    for post in posts[:30]:
+        thank_post(client, post, "Thanks!")
+    assert Thanks.objects.count() == 30
+    response = thank_post(client, posts[30], "One too many")
+    assert Thanks.objects.count() == 30
+    assert "Please try again later" in text(client.get(response.url))

@@ -125,6 +125,7 @@ def test_figures_equal_an_independent_count(world):
     assert "3 documents, downloaded 16 times in all" in body
     assert 'Most used: "Risk register template" (12), "Appetite statement" (4)' in body
     assert "Never opened" not in body
+    assert "http://testserver/communities/risk/dashboard/?days=90" in body
     # The HTML part carries the same figures.
     assert f"<strong>{contributors}</strong> contributed" in html
     assert "Median time to a first reply: <strong>4.5 hours</strong>" in html
