@@ -14,9 +14,9 @@ from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
 
-from .models import Badge, Community
-from .policy import can_see_profile, get_community_for
-from .recognition import ThanksRefused, badge_rules, contribution_record, give_thanks, visible_thanks
+from ..models import Badge, Community
+from ..policy import can_see_profile, get_community_for
+from ..recognition import ThanksRefused, badge_rules, contribution_record, give_thanks, visible_thanks
 
 
 @login_required
