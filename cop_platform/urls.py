@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from communities.views import calendar as views_calendar
 from communities.views import invitations as communities_invitations
+from communities.views import knowledge as communities_knowledge
 from communities.views import moderation as views_moderation
 from communities.views import recognition as views_recognition
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("account/record/", views_recognition.my_record, name="my_record"),
     path("account/record.csv", views_recognition.my_record_csv, name="my_record_csv"),
     path("search/", views.search, name="search"),
+    path("knowledge/", communities_knowledge.site_map, name="knowledge_map"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),

@@ -138,7 +138,7 @@ def accept_invitation(user, hotseat, token):
 @transaction.atomic
 def create_hotseat(
     actor, community, *, title, topic, expert_email, expert_name, opens_at, closes_at=None,
-    description="", expert_bio="", theme=None, schedule=False,
+    description="", expert_bio="", theme=None, tags=(), schedule=False,
 ):  # fmt: skip
     """Create a hot seat as a draft (or scheduled at once with schedule=True)."""
     _require_runner(actor, community)
@@ -152,6 +152,8 @@ def create_hotseat(
     )  # fmt: skip
     _set_expert(hotseat, expert_email, expert_name)
     hotseat.save()
+    if tags:
+        hotseat.tags.set(list(tags))
     if schedule:
         hotseat = schedule_hotseat(actor, hotseat)
     return hotseat
@@ -176,6 +178,8 @@ def update_hotseat(actor, hotseat, **fields):
     expert_email = fields.pop("expert_email", hotseat.expert_email)
     expert_name = fields.pop("expert_name", hotseat.expert_name)
     expert_changed = _set_expert(hotseat, expert_email, expert_name)
+    if "tags" in fields:
+        hotseat.tags.set(list(fields.pop("tags") or []))
     for name, value in fields.items():
         setattr(hotseat, name, value)
     hotseat.opens_at, hotseat.closes_at = opens_at, closes_at

@@ -93,7 +93,7 @@ def hotseat_create(request, slug):
                 title=data["title"], topic=data["topic"], description=data["description"],
                 expert_name=data["expert_name"], expert_email=data["expert_email"], expert_bio=data["expert_bio"],
                 opens_at=data["opens_at"], closes_at=data["closes_at"], theme=data["theme"],
-                schedule="schedule" in request.POST,
+                tags=data.get("tags") or [], schedule="schedule" in request.POST,
             )  # fmt: skip
         except HotSeatError as error:
             form.add_error(None, str(error))

@@ -158,10 +158,10 @@ def test_profile_with_badges_and_record_costs_the_same_with_few_or_many(
     build(community, closed_community, member, core_member, facilitator, size=1)
     client = login(core_member)
     # session, user, person, memberships I may see, my communities and roles, recent, last
-    # active, expertise, the side figures; badges; thanks and the posts they are on (one per
-    # kind of target); the record: communities, discussions (2), library, hot seats (2); the
-    # layout's two
-    with django_assert_num_queries(19) as few:
+    # active, expertise, inferred expertise (4: the knowledge map's sources); badges; thanks and
+    # the posts they are on (one per kind of target); the record: communities, discussions (2),
+    # library, hot seats (2); the layout's two
+    with django_assert_num_queries(23) as few:
         client.get(member.get_absolute_url())
     build(community, closed_community, member, core_member, facilitator, size=6, once=False)
     for n in range(5):

@@ -4,11 +4,11 @@ import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from communities.demo import DEMO_PASSWORD
 from communities.models import Conversation
+from cop_platform.accounts.models import User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,8 @@ FACILITATOR_PAGES = [
     "/communities/benefits-realisation/",
     "/communities/benefits-realisation/members/",
     "/communities/benefits-realisation/dashboard/",
+    "/communities/benefits-realisation/knowledge/",
+    "/knowledge/",
     "/communities/benefits-realisation/themes/",
     "/communities/benefits-realisation/meetings/",
     "/communities/benefits-realisation/jobs/",
@@ -76,9 +78,9 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     found += problems(page, FACILITATOR_PAGES)
     conversation = Conversation.objects.filter(started_by__email="priya@example.com").first()
     found += problems(page, [conversation.get_absolute_url()])
-    # Profiles with badges, thanks and the contribution record: one thanked, one with the
-    # facilitator's "Thank" form.
-    people = get_user_model().objects.filter(email__in=["chloe@example.com", "maya@example.com"])
+    # Profiles with badges, thanks, the contribution record and inferred expertise: one thanked,
+    # one with the facilitator's "Thank" form.
+    people = User.objects.filter(email__in=["chloe@example.com", "maya@example.com"])
     found += problems(page, [person.get_absolute_url() for person in people])
 
     assert found == []
