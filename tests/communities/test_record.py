@@ -157,6 +157,7 @@ def test_profile_with_badges_and_record_costs_the_same_with_few_or_many(
 ):
     build(community, closed_community, member, core_member, facilitator, size=1)
     client = login(core_member)
+    client.get(member.get_absolute_url())  # the content types cache (the knowledge map's tags) warms up
     # session, user, person, memberships I may see, my communities and roles, recent, last
     # active, expertise, inferred expertise (4: the knowledge map's sources); badges; thanks and
     # the posts they are on (one per kind of target); the record: communities, discussions (2),
