@@ -8,7 +8,7 @@ class CommunitiesConfig(AppConfig):
     def ready(self):
         from cop_platform import fulltext
 
-        from . import events  # noqa: F401 - declares the communities app's activity verbs
+        from . import events, recognition  # noqa: F401 - declares the activity verbs; the badge rules
         from .repertoire.search import INDEXES
 
         fulltext.keep_after_migrate(self, INDEXES)  # SQLite: the FTS5 triggers outlive table rebuilds

@@ -107,6 +107,20 @@ class Period:
         return moment is not None and self.start <= moment <= self.end
 
 
+def quarter_before(now):
+    """The calendar quarter (UTC) that ended last before `now`: (label "2026-Q3", Period)."""
+    now = now.astimezone(datetime.UTC)
+    first_month = 3 * ((now.month - 1) // 3) + 1
+    end = datetime.datetime(now.year, first_month, 1, tzinfo=datetime.UTC)
+    start_month, start_year = (first_month - 3, now.year) if first_month > 3 else (10, now.year - 1)
+    start = datetime.datetime(start_year, start_month, 1, tzinfo=datetime.UTC)
+    label = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    # The period ends a microsecond before the next quarter starts: the figures' filters are
+    # inclusive at both ends.
+    last = end - datetime.timedelta(microseconds=1)
+    return label, Period(days=(end - start).days, start=start, end=last, tz=datetime.UTC)
+
+
 def period_for(days=DEFAULT_PERIOD, *, now=None, tz=None):
     if days not in PERIOD_CHOICES:
         days = DEFAULT_PERIOD
@@ -335,6 +349,19 @@ def cached_dashboard(community, period):
     return pagecache.community_cached(
         community, ("dashboard", period.days, str(period.tz)), lambda: dashboard(community, period), seconds
     )
+
+
+def documents_most_used(community, limit=3):
+    """The library's most downloaded documents (downloads since each was shared: the library
+    counts downloads per document, not per day), with the library's totals. Two queries."""
+    from django.db.models import Sum
+
+    from .models import Document
+
+    documents = Document.objects.filter(community=community)
+    totals = documents.aggregate(documents=Count("pk"), downloads=Sum("download_count"))
+    top = list(documents.filter(download_count__gt=0).order_by("-download_count", "title")[:limit])
+    return {"documents": totals["documents"], "downloads": totals["downloads"] or 0, "top": top}
 
 
 def dashboard(community, period):

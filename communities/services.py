@@ -260,6 +260,7 @@ def change_role(actor, membership, role):
         activity.record(
             membership.community, actor, "member.facilitator",
             f"{membership.user.name} became a facilitator", url=membership.user.get_absolute_url(),
+            target=membership.user,  # a year later, the badge counts from this row
         )  # fmt: skip
     return membership
 

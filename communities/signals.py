@@ -29,3 +29,7 @@ dormancy_warned = Signal()
 # community: an active community whose facilitators have all gone quiet (or that has none);
 # last_seen: when a facilitator last did anything there (None if never).
 facilitator_lost = Signal()
+# badge_ids: badges the beat just awarded (communities.recognition.award_badges), after commit.
+badges_awarded = Signal()
+# thanks: a facilitator's public Thanks just given to thanks.user.
+thanks_given = Signal()

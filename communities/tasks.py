@@ -40,3 +40,12 @@ def check_facilitators():
     from .health import check_facilitators
 
     return check_facilitators()
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def award_badges():
+    """Beat, hourly: award the badges members earned since the last run, and tell them. Safe to
+    run twice, or on two workers at once (a unique constraint; see communities.recognition)."""
+    from .recognition import award_badges
+
+    return award_badges()

@@ -267,6 +267,11 @@ CELERY_BEAT_SCHEDULE["facilitator-check"] = {
     "task": "communities.tasks.check_facilitators",
     "schedule": crontab(minute=15, hour=7),
 }
+# Badges (communities.recognition): a few queries per kind, whatever the data.
+CELERY_BEAT_SCHEDULE["award-badges"] = {
+    "task": "communities.tasks.award_badges",
+    "schedule": crontab(minute=40),
+}
 CELERY_BEAT_SCHEDULE["hotseats-advance"] = {"task": "hotseats.tasks.advance_hotseats", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["hotseats-expert-daily"] = {
     "task": "newsletters.hotseat_emails.send_expert_daily_emails",
@@ -327,6 +332,11 @@ CELERY_BEAT_SCHEDULE.update(
         "stalled-newsletters": {"task": "newsletters.tasks.resume_stalled_issues", "schedule": 300.0},
     }
 )
+# Sponsors' quarterly report (newsletters/sources/communities/sponsor_reports.py): daily, once per sponsor and quarter.
+CELERY_BEAT_SCHEDULE["sponsor-reports"] = {
+    "task": "newsletters.sponsor_reports.send_sponsor_reports",
+    "schedule": crontab(minute=20, hour=8),
+}
 # Calendar: reminders the day before meetings and hot seats (once per member and event).
 CELERY_BEAT_SCHEDULE["event-reminders"] = {
     "task": "newsletters.calendar_reminders.send_event_reminders",

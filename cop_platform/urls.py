@@ -7,6 +7,7 @@ from communities.views import calendar as views_calendar
 from communities.views import invitations as communities_invitations
 from communities.views import knowledge as communities_knowledge
 from communities.views import moderation as views_moderation
+from communities.views import recognition as views_recognition
 
 from . import views
 from .accounts.views import ConfirmEmailView
@@ -20,6 +21,10 @@ urlpatterns = [
     path("people/<int:pk>/avatar/<str:name>", views_people.avatar, name="avatar"),
     path("people/<int:pk>/card/", views.user_card, name="user_card"),
     path("people/<int:pk>/suspend/", views_moderation.suspend, name="suspend"),
+    path("people/<int:pk>/thank/", views_recognition.thank_member, name="thank_member"),
+    path("badges/", views_recognition.badges, name="badges"),
+    path("account/record/", views_recognition.my_record, name="my_record"),
+    path("account/record.csv", views_recognition.my_record_csv, name="my_record_csv"),
     path("search/", views.search, name="search"),
     path("knowledge/", communities_knowledge.site_map, name="knowledge_map"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),

@@ -64,6 +64,9 @@ class ForumsConfig(AppConfig):
         )
         register_expertise_source(ExpertiseSource("helpful", "helpful marks", 1, knowledge.helpful_marks, 20))
         register_question_source(QuestionSource("questions", knowledge.questions_and_answerers))
+        from . import recognition
+
+        recognition.register()
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_fts, sender=self, dispatch_uid="forums-fts")

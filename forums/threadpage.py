@@ -162,6 +162,7 @@ def post_flags(post, access, thread, *, last_read, can_reply, can_accept, featur
         "quoted_url": quoted_url,
         "quoted_author": post.quoted_author or "",
         "can_message": bool(user.is_authenticated and post.author_id and post.author_id != user.pk),
+        "can_thank": bool(access.can_thank and post.author_id and post.author_id != user.pk),
         # Times are shown in the viewer's zone.
         "tz": timezone.get_current_timezone_name(),
     }

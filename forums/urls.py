@@ -58,6 +58,7 @@ urlpatterns = [
     path("<slug:slug>/posts/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("<slug:slug>/posts/<int:pk>/accept/", views.accept, name="accept"),
     path("<slug:slug>/posts/<int:pk>/helpful/", views.helpful, name="helpful"),
+    path("<slug:slug>/posts/<int:pk>/thank/", views.thank, name="thank"),
     path("<slug:slug>/posts/<int:pk>/react/", personal.react, name="react"),
     path("<slug:slug>/posts/<int:pk>/save/", personal.bookmark, name="bookmark"),
     path("<slug:slug>/discussions/<int:pk>/mentions/", personal.mentions, name="mentions"),

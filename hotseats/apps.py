@@ -60,3 +60,6 @@ class HotseatsConfig(AppConfig):
         register_expertise_source(
             ExpertiseSource("hotseat", "hot seats answered as the expert", 5, knowledge.experts_answered, 30)
         )
+        from . import recognition
+
+        recognition.register()

@@ -250,3 +250,19 @@ def tell_admins_facilitator_lost(self, community_id, episode):
     from .sources.communities.lifecycle import tell_admins_facilitator_lost
 
     tell_admins_facilitator_lost(community_id, episode)
+
+
+@shared_task
+def tell_of_badges(badge_ids):
+    """Notify the owners of badges the beat just awarded (communities.recognition)."""
+    from .sources.communities.recognition import tell_of_badges
+
+    return tell_of_badges(badge_ids)
+
+
+@shared_task
+def tell_of_thanks(thanks_id):
+    """Notify the member a facilitator thanked; the e-mail goes through the sending engine."""
+    from .sources.communities.recognition import tell_of_thanks
+
+    tell_of_thanks(thanks_id)

@@ -40,6 +40,10 @@ class Badge(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="badges")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     awarded_at = models.DateTimeField(default=timezone.now)
+    # The award run that inserted the row (communities.recognition.award_badges): two workers
+    # may try the same award at once; the unique constraint lets one row in, and each run then
+    # tells only the members whose rows carry its own run id.
+    run = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["-awarded_at", "-pk"]
@@ -69,6 +73,13 @@ class Thanks(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "thanks"
         indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            # A profile's thanks names the member as its target, so this covers both kinds.
+            models.UniqueConstraint(
+                fields=["community", "thanked_by", "target_type", "target_id"],
+                name="one_thanks_per_facilitator_and_target",
+            )
+        ]
 
     def __str__(self):
         return f"{self.thanked_by} thanked {self.user}"

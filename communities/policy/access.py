@@ -130,6 +130,12 @@ class CommunityAccess:
         return self.is_facilitator and self.community.is_live
 
     @property
+    def can_thank(self):
+        """A public thanks speaks for the community: its own facilitators only (not staff), and
+        not in an archived community, which is read-only."""
+        return self.is_facilitator and self.can_post
+
+    @property
     def can_see_path(self):
         return self.is_member or self.can_manage_path
 

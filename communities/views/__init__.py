@@ -1,4 +1,5 @@
 """Community pages, one module per aggregate: community (directory, proposals, home, members,
 joining and leaving, settings, health), calendar, craft (path, nudges, checklist), insight
-(dashboard), invitations, messaging, moderation. The repertoire's pages are in
+(dashboard), invitations, messaging, moderation, recognition (badges, thanks on profiles, the
+member's own record). The repertoire's pages are in
 `communities/repertoire/views/`."""

@@ -14,12 +14,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from communities.knowledge import expertise_of
-from communities.models import Activity, Community, Membership, Presence
+from communities.models import Activity, Badge, Community, Membership, Presence
 from communities.path import stage_name
 from communities.policy import can_see_last_active, can_see_profile, people_visible_to
+from communities.recognition import PROFILE_TARGET, contribution_record, visible_thanks
 from cop_platform.accounts.avatars import path_of
 from cop_platform.params import parse_int
-from forums.services import recognition_for
 
 ROLE_STAGE = {Membership.Role.PERIPHERAL: 0, Membership.Role.CORE: 3, Membership.Role.FACILITATOR: 4}
 PAGE_SIZE = 30
@@ -38,7 +38,13 @@ def profile(request, pk):
         .select_related("community")
         .order_by("community__name")
     )
-    mine = set(Membership.objects.active().filter(user=viewer).values_list("community_id", flat=True))
+    mine, facilitated = set(), set()
+    for community_id, role in (
+        Membership.objects.active().filter(user=viewer).values_list("community_id", "role")
+    ):
+        mine.add(community_id)
+        if role == Membership.Role.FACILITATOR:
+            facilitated.add(community_id)
     for m in memberships:
         m.in_common = m.community_id in mine and person.pk != viewer.pk
         m.stage_name = stage_name(m.community, max(ROLE_STAGE.get(m.role, 0), m.stage or 0))
@@ -52,6 +58,26 @@ def profile(request, pk):
     last_active = None
     if can_see_last_active(viewer, person):
         last_active = Presence.objects.filter(user=person).aggregate(day=Max("day"))["day"]
+    visible = Community.objects.visible_to(viewer)
+    badges = list(
+        Badge.objects.filter(user=person, community__in=visible)
+        .select_related("community")
+        .order_by("awarded_at")
+    )
+    thanks = visible_thanks(viewer, user=person)
+    # Where the viewer may thank this person on their profile: communities the viewer
+    # facilitates (and may post in) where the person is an active member, not yet thanked there.
+    thank_in = []
+    if person.pk != viewer.pk:
+        already = {
+            t.community_id for t in thanks if t.thanked_by_id == viewer.pk and t.target_type == PROFILE_TARGET
+        }
+        thank_in = [
+            m.community
+            for m in memberships
+            if m.community_id in facilitated and m.community_id not in already and m.community.is_live
+        ]
+    record = contribution_record(person, viewer, thanks=thanks)
     return render(
         request,
         "accounts/profile.html",
@@ -61,10 +87,15 @@ def profile(request, pk):
             "in_common": [m for m in memberships if m.in_common],
             "expertise": list(person.expertise.all()),
             "inferred": expertise_of(person, Community.objects.visible_to(viewer))[:12],
-            "recognition": recognition_for(person, viewer),
             "recent": recent,
             "last_active": last_active,
             "today": timezone.localdate(),
+            "badges": badges,
+            "thanks": thanks,
+            "thank_in": thank_in,
+            "thanks_draft": request.session.pop("thanks_draft", "") if thank_in else "",
+            "record": record,
+            "recognition": dict(zip((c.key for c in record["columns"]), record["totals"], strict=True)),
         },
     )
 

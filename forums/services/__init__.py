@@ -11,7 +11,6 @@ recipients), moderation (flags and facilitators' tools). Everything is re-export
 from .errors import ForumError
 from .following import (
     mark_read,
-    recognition_for,
     set_community_watch,
     set_thread_watch,
 )
@@ -56,7 +55,6 @@ __all__ = [
     "move_targets",
     "move_thread",
     "post_reply",
-    "recognition_for",
     "restore_post",
     "set_community_watch",
     "set_locked",

@@ -1,14 +1,12 @@
-"""Watching threads and communities, read markers and recognition counts.
+"""Watching threads and communities, and read markers.
 
 Who is told of what is newsletters' job (newsletters/sources/forums/receivers.py), through communities.policy.readers_of."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 
 from .. import signals
 from ..models import (
     CommunityWatch,
-    Post,
     ReadState,
     Thread,
     ThreadWatch,
@@ -46,20 +44,3 @@ def mark_read(user, thread, number, current=None):
     if updated:
         # Only when something new was read: the notifications about it are cleared (newsletters).
         signals.thread_read.send(sender=Thread, user=user, thread=thread, number=number)
-
-
-def recognition_for(person, viewer):
-    """What `viewer` may see of `person`'s contribution: posts, helpful marks received and
-    accepted answers, counted only where `viewer` may read, so closed communities reveal
-    nothing (one query)."""
-    from django.db.models import Count, Sum
-
-    visible = Post.objects.shown().filter(
-        author=person, thread__in=Thread.objects.visible_to(viewer).values("pk")
-    )
-    totals = visible.aggregate(
-        posts=Count("pk"),
-        helpful=Sum("helpful_count"),
-        accepted=Count("pk", filter=Q(thread__accepted_post=F("pk"))),
-    )
-    return {key: value or 0 for key, value in totals.items()}

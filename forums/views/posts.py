@@ -5,6 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from cop_platform.refusals import Refused
 
 from cop_platform.refusals import show_refusal
 
@@ -16,6 +19,7 @@ from ..models import (
 from ..queries import (
     get_post_for,
 )
+from ..recognition import thank_post
 from ..services import ForumError
 
 
@@ -122,3 +126,25 @@ def flag(request, slug, pk):
         "forums/flag_form.html",
         {"community": community, "access": access, "post": post, "form": form},
     )
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/h", method="POST", block=False)
+def thank(request, slug, pk):
+    """A facilitator thanks the author of a post, publicly (shown on the post and the profile)."""
+    community, access, post = get_post_for(request.user, slug, pk)
+    if not access.can_thank:
+        raise Http404
+    if getattr(request, "limited", False):
+        messages.error(request, "You have thanked a lot of people in the last hour. Please try again later.")
+        return redirect(post.get_absolute_url())
+    try:
+        thank_post(request.user, post, request.POST.get("message", ""))
+    except Refused as error:
+        messages.error(request, f"{error} Your note was: “{request.POST.get('message', '')[:300]}”")
+    else:
+        messages.success(
+            request, f"Your thanks is on the post and on {post.author.name}'s profile; they have been told."
+        )
+    return redirect(post.get_absolute_url())

@@ -9,7 +9,9 @@ the same module names, one per role:
 - `digest.py`: digest sections (`digests.register_section`) read from that app's models;
 - e-mail that is more than a notification, by subject: `emails.py` (hot seats), `surveys.py`
   (survey invitations), `craft.py` (private messages, path stages, invitations),
-  `lifecycle.py` (dormant communities), `reminders.py` (the day before an event).
+  `lifecycle.py` (dormant communities), `reminders.py` (the day before an event),
+  `recognition.py` (badges awarded, a facilitator's thanks), `sponsor_reports.py` (sponsors'
+  quarterly e-mail).
 
 A new source app gets `sources/<app>/` with at least `receivers.py`, listed in `MODULES`.
 `NewslettersConfig.ready()` imports them all through `connect()`.
@@ -18,7 +20,7 @@ A new source app gets `sources/<app>/` with at least `receivers.py`, listed in `
 from importlib import import_module
 
 MODULES = {
-    "communities": ("receivers", "craft", "lifecycle", "reminders"),
+    "communities": ("receivers", "craft", "lifecycle", "reminders", "recognition", "sponsor_reports"),
     "forums": ("receivers", "digest", "surveys"),
     "hotseats": ("receivers", "emails"),
 }

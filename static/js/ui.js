@@ -271,3 +271,10 @@ document.querySelectorAll("form.editor").forEach(function (form) {
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
   document.addEventListener("click", function (event) { if (card && !card.contains(event.target)) hide(); });
 })();
+
+// A printable page's "Print or save as PDF" button (the contribution record).
+(function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

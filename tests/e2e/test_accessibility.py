@@ -47,6 +47,8 @@ FACILITATOR_PAGES = [
     "/communities/benefits-realisation/path/",
     "/communities/benefits-realisation/invitations/",
     "/messages/",
+    "/badges/",
+    "/account/record/",
 ]
 
 
@@ -76,7 +78,9 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     found += problems(page, FACILITATOR_PAGES)
     conversation = Conversation.objects.filter(started_by__email="priya@example.com").first()
     found += problems(page, [conversation.get_absolute_url()])
-    # A profile with inferred expertise beside the declared kind (the knowledge map's third view).
-    found += problems(page, [User.objects.get(email="maya@example.com").get_absolute_url()])
+    # Profiles with badges, thanks, the contribution record and inferred expertise: one thanked,
+    # one with the facilitator's "Thank" form.
+    people = User.objects.filter(email__in=["chloe@example.com", "maya@example.com"])
+    found += problems(page, [person.get_absolute_url() for person in people])
 
     assert found == []

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "communities.demo_craft",
     "forums.demo_craft",
     "newsletters.demo_insight",
+    "forums.demo_recognition",  # last: the badge beat runs over everything seeded before
 ]
 
 
