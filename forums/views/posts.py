@@ -7,9 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from cop_platform.refusals import Refused
-
-from cop_platform.refusals import show_refusal
+from cop_platform.refusals import Refused, show_refusal
 
 from .. import services
 from ..forms import EditPostForm, FlagForm

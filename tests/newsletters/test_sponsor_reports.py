@@ -11,8 +11,8 @@ from django.core import mail
 from communities.models import Activity, Community, Document, Membership, Sponsorship
 from forums.models import Post, Thread
 from hotseats.models import HotSeat, Question
-from newsletters.sources.communities import sponsor_reports
 from newsletters.models import Delivery
+from newsletters.sources.communities import sponsor_reports
 from tests.factories import CommunityFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
