@@ -349,10 +349,12 @@ def get_dashboard_for(user, slug):
     only (`as_sponsor` is True): never names, titles or links into content, and no community
     tabs, since a sponsor is not a member and may not read a closed community.
     """
-    community = Community.objects.filter(slug=slug).first()
-    if community is None or not user.is_authenticated:
+    if not user.is_authenticated:
         raise Http404("No such community.")
-    access = access_for(user, community)
+    community = with_viewer_membership(Community.objects.filter(slug=slug), user).first()
+    if community is None:
+        raise Http404("No such community.")
+    access = access_for(user, community, take_viewer_membership(community, user, community))
     if access.can_see_dashboard and access.can_view:
         return community, access, False
     if community.is_live and Sponsorship.objects.filter(community=community, user=user).exists():

@@ -10,9 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
+from cop_platform.ratelimits import limit
+from cop_platform.refusals import show_refusal
 
 from ..models import Badge, Community
 from ..policy import can_see_profile, get_community_for
@@ -33,7 +34,7 @@ def badges(request):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=False)
+@limit("recognition.thank", "30/h", block=False)
 def thank_member(request, pk):
     """A facilitator thanks a member on their profile, in one community they facilitate."""
     person = get_user_model().objects.filter(is_active=True, pk=pk).first()
@@ -51,7 +52,7 @@ def thank_member(request, pk):
     try:
         give_thanks(request.user, community, person, request.POST.get("message", ""))
     except ThanksRefused as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         request.session["thanks_draft"] = request.POST.get("message", "")[:300]
     else:
         messages.success(request, f"Your thanks is on {person.name}'s profile; they have been told.")

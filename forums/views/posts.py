@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
+from cop_platform.ratelimits import limit
 from cop_platform.refusals import Refused, show_refusal
 
 from .. import services
@@ -128,7 +128,7 @@ def flag(request, slug, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=False)
+@limit("recognition.thank", "30/h", block=False)
 def thank(request, slug, pk):
     """A facilitator thanks the author of a post, publicly (shown on the post and the profile)."""
     community, access, post = get_post_for(request.user, slug, pk)
@@ -140,7 +140,7 @@ def thank(request, slug, pk):
     try:
         thank_post(request.user, post, request.POST.get("message", ""))
     except Refused as error:
-        messages.error(request, f"{error} Your note was: “{request.POST.get('message', '')[:300]}”")
+        show_refusal(request, f"{error} Your note was: “{request.POST.get('message', '')[:300]}”")
     else:
         messages.success(
             request, f"Your thanks is on the post and on {post.author.name}'s profile; they have been told."

@@ -161,8 +161,8 @@ def test_profile_with_badges_and_record_costs_the_same_with_few_or_many(
     # session, user, person, memberships I may see, my communities and roles, recent, last
     # active, expertise, inferred expertise (4: the knowledge map's sources); badges; thanks and
     # the posts they are on (one per kind of target); the record: communities, discussions (2),
-    # library, hot seats (2); the layout's two
-    with django_assert_num_queries(23) as few:
+    # library, hot seats (2); (the layout's sidebar and counts are cached per member)
+    with django_assert_num_queries(21) as few:
         client.get(member.get_absolute_url())
     build(community, closed_community, member, core_member, facilitator, size=6, once=False)
     for n in range(5):
