@@ -22,3 +22,6 @@ thread_read = Signal()
 survey_invitations = Signal()
 # post: a BlogPost just published (its comments thread exists).
 blog_published = Signal()
+# post: a post that was held for approval; approved: True (now public) or False (refused, with
+# post.review_note); reviewer: the facilitator. Its author is told either way.
+post_reviewed = Signal()

@@ -116,6 +116,14 @@ def tell_answerer(sender, thread, post, accepted_by, **kwargs):
     notifying.tell(POST.name, post, actor=accepted_by, accepted=True)
 
 
+@receiver(signals.post_reviewed)
+def tell_author_of_review(sender, post, approved, reviewer, **kwargs):
+    from . import tasks
+
+    if post.author_id:
+        tasks.tell_author_of_review.delay_on_commit(post.pk, approved)
+
+
 # --- reading a thread clears its notifications ----------------------------------------------
 
 

@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "newsletters.demo",
     "communities.demo_craft",
     "forums.demo_craft",
+    "forums.demo_moderation",
     "newsletters.demo_insight",
 ]
 
