@@ -25,3 +25,6 @@ blog_published = Signal()
 # post: a post that was held for approval; approved: True (now public) or False (refused, with
 # post.review_note); reviewer: the facilitator. Its author is told either way.
 post_reviewed = Signal()
+# post: a post just held for a facilitator's approval (new, or after an edit). The community's
+# facilitators hear of it; nobody else does until it is approved.
+post_held = Signal()

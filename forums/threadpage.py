@@ -214,7 +214,7 @@ def render_thread_rows(request, threads, *, can_moderate, show_community=False):
     items = []
     for thread in threads:
         shown = (
-            thread.pk, thread.title, thread.kind, thread.is_pinned, thread.is_locked, thread.hidden_at,
+            thread.pk, thread.title, thread.kind, thread.is_pinned, thread.is_locked, thread.hidden_at, thread.held_at,
             thread.accepted_post_id, thread.reply_count, thread.is_first_post, thread.community.slug,
             thread.community.name, thread.author.name if thread.author else None,
             thread.last_post_author.name if thread.last_post_author else None,

@@ -13,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 
 from communities.models import Community
 from communities.policy import get_community_for
+from cop_platform import audit
 from cop_platform.params import get_int
 
 from . import effect, issues, links, mail
@@ -130,6 +131,7 @@ def unsubscribe(request, token):
     }
     if request.method == "POST":
         unsubscribe_list(ref)
+        audit.record("unsubscribed", user=user, request=request, list=ref.list_name)  # never the token
         return render(request, "newsletters/unsubscribed.html", context)
     return render(request, "newsletters/unsubscribe.html", context)
 

@@ -296,7 +296,9 @@ def start_thread(
             )
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         ReadState.objects.create(thread=thread, user=author, last_read=1)
-        if not held:
+        if held:
+            signals.post_held.send(sender=Post, post=first_post)
+        else:
             flag_watched(first_post, found.get(WatchedWord.Action.FLAG))
             announce_thread(thread, mentioned)
     return thread
@@ -385,7 +387,9 @@ def post_reply(author, thread, body, *, quoted=None):
             flag_watched(post, found.get(WatchedWord.Action.FLAG))
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         ReadState.objects.update_or_create(thread=thread, user=author, defaults={"last_read": number})
-        if not held:
+        if held:
+            signals.post_held.send(sender=Post, post=post)
+        else:
             announce_reply(post, mentioned)
     return post
 
@@ -449,6 +453,7 @@ def _hold_after_edit(post, reason):
         thread.accepted_post = None
     _refresh_reply_count(thread)
     activity.withdraw(post)
+    signals.post_held.send(sender=Post, post=post)
 
 
 @transaction.atomic

@@ -37,11 +37,12 @@ def test_a_holding_word_keeps_a_new_thread_from_everyone_but_its_author_and_the_
 ):
     _hold(community)
     services.set_community_watch(core_member, community, True)
-    response = _client(member).post(
-        reverse("forums:thread_create", args=[community.slug]),
-        {"title": "Refund of fees", "body": "Who asks for a refund?", "kind": "question"},
-        follow=True,
-    )
+    with on_commit:
+        response = _client(member).post(
+            reverse("forums:thread_create", args=[community.slug]),
+            {"title": "Refund of fees", "body": "Who asks for a refund?", "kind": "question"},
+            follow=True,
+        )
     page = text(response)
     assert "waiting for a facilitator's approval" in page
     assert "Who asks for a refund?" in page
@@ -53,8 +54,11 @@ def test_a_holding_word_keeps_a_new_thread_from_everyone_but_its_author_and_the_
         _client(core_member).get(reverse("forums:thread_list", args=[community.slug]))
     )
     assert not _log_rows(t).exists()
-    assert not Notification.objects.exists()
-    # The facilitators have it in their queue.
+    # Only the facilitators hear of it: it waits in their queue.
+    notice = Notification.objects.get()
+    assert notice.recipient == facilitator and notice.kind == "forums.held"
+    assert notice.url == reverse("forums:queue", args=[community.slug])
+    assert "waits for your approval" in notice.text
     queue = text(_client(facilitator).get(reverse("forums:queue", args=[community.slug])))
     assert "Refund of fees" in queue and "watched word «refund»" in queue
 
@@ -96,6 +100,20 @@ def test_a_held_reply_is_not_even_a_placeholder_and_moves_no_counts(
     assert "refund" not in others and "hidden by a facilitator" not in others
     mine = text(_client(member).get(t.get_absolute_url()))
     assert "I can get you a refund cheaply" in mine and "Waiting for a facilitator's approval" in mine
+
+
+def test_a_facilitator_approves_or_refuses_from_the_thread_page_and_cannot_restore_it_unseen(
+    community, member, core_member, facilitator
+):
+    t = thread(core_member, community)
+    _hold(community)
+    reply = services.post_reply(member, t, "A refund is possible")
+    page = _client(facilitator).get(t.get_absolute_url()).content.decode()
+    assert reverse("forums:approve", args=[community.slug, reply.pk]) in page
+    assert reverse("forums:reject", args=[community.slug, reply.pk]) in page
+    assert 'name="restore"' not in page
+    with pytest.raises(ForumError, match="approval queue"):
+        services.restore_post(facilitator, reply)
 
 
 def test_approving_a_reply_tells_the_watchers_and_counts_it(
