@@ -163,3 +163,16 @@ def test_facilitators_add_a_holding_word(login, facilitator, community):
     login(facilitator).post(url, {"word": "refund", "action": "hold"})
     assert WatchedWord.objects.get().action == WatchedWord.Action.HOLD
     assert "Hold it for a facilitator's approval" in text(login(facilitator).get(url))
+
+
+def test_editing_is_rate_limited_and_the_refused_text_is_kept(rate_limits_on, login, member, community):
+    post = _thread(member, community).posts.get()
+    client = login(member)
+    url = reverse("forums:post_edit", args=[community.slug, post.pk])
+    for n in range(30):
+        assert client.post(url, {"title": "Benefits maps", "body": f"Edit {n}"}).status_code == 302
+    response = client.post(url, {"title": "Benefits maps", "body": "One edit too many"})
+    page = text(response)
+    assert "You are posting very quickly" in page and "One edit too many" in page
+    post.refresh_from_db()
+    assert post.body == "Edit 29"
