@@ -52,7 +52,12 @@ def approve_post(moderator, post):
     if not claimed:
         raise ForumError(NOT_WAITING)
     now = timezone.now()
-    thread = Thread.objects.select_for_update().select_related("community", "author").get(pk=post.thread_id)
+    # Lock the thread row only: PostgreSQL refuses FOR UPDATE on the outer join to a null author.
+    thread = (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("community", "author")
+        .get(pk=post.thread_id)
+    )
     reason = post.held_reason
     post.held_at = post.hidden_at = None
     post.thread = thread
