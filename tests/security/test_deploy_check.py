@@ -19,7 +19,9 @@ def test_the_deployment_checklist_is_clean_with_debug_off():
         "SITE_URL": "https://cop.example.org",
         "REDIS_URL": "redis://127.0.0.1:6379/0",  # only named: the check connects to nothing
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    # Set by the browser tests' fixture for their own process; a deployment never has it.
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     result = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
