@@ -44,7 +44,10 @@ class CommunityProposalForm(forms.ModelForm):
 class CommunitySettingsForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "purpose", "scope", "description", "tags", "welcome_message", "blog_publishers"]
+        fields = [
+            "name", "purpose", "scope", "description", "tags", "welcome_message", "blog_publishers",
+            "hold_first_posts",
+        ]  # fmt: skip
         widgets = {
             "blog_publishers": forms.RadioSelect,
             "purpose": forms.Textarea(attrs={"rows": 2}),
@@ -57,11 +60,22 @@ class CommunitySettingsForm(forms.ModelForm):
             "welcome_message": {
                 "required": "The welcome message cannot be empty: new members read it first."
             },
+            "hold_first_posts": {
+                "invalid": "Please give a whole number of posts, 0 to turn this off.",
+                "min_value": "Please give a number from 0 (off) to 20.",
+                "max_value": "Please give a number from 0 (off) to 20.",
+            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["blog_publishers"].required = False  # left out: keep the community's choice
+        self.fields["hold_first_posts"].required = False  # left out: keep the community's choice
+        self.fields["hold_first_posts"].widget.attrs.update({"min": 0, "max": 20, "inputmode": "numeric"})
+
+    def clean_hold_first_posts(self):
+        value = self.cleaned_data.get("hold_first_posts")
+        return self.instance.hold_first_posts if value is None else value
 
     def clean_blog_publishers(self):
         return self.cleaned_data.get("blog_publishers") or self.instance.blog_publishers

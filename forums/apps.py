@@ -32,6 +32,11 @@ class ForumsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
+        # Facilitators' worklist of posts held for approval, in the "Manage" menu.
+        register_tab(
+            Tab("Approval queue", "forums:queue", order=91, visible=lambda a: a.can_moderate,
+                also_current=("forums:reject",))
+        )  # fmt: skip
         register_panel(
             HomePanel(
                 "forums/_home_panel.html", views.home_panel, column="main", order=10,

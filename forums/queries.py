@@ -33,7 +33,7 @@ def get_post_for(user, slug, pk):
     post = Post.objects.select_related("thread", "author").filter(pk=pk, community=community).first()
     if post is None or not access.can_view_thread(post.thread):
         raise Http404("No such post.")
-    if post.is_hidden and not access.can_see_hidden_posts:
+    if post.is_hidden and not (access.can_see_hidden_posts or (post.is_held and access.can_see(post))):
         raise Http404("No such post.")
     post.community = post.thread.community = community
     return community, access, post

@@ -22,3 +22,9 @@ thread_read = Signal()
 survey_invitations = Signal()
 # post: a BlogPost just published (its comments thread exists).
 blog_published = Signal()
+# post: a post that was held for approval; approved: True (now public) or False (refused, with
+# post.review_note); reviewer: the facilitator. Its author is told either way.
+post_reviewed = Signal()
+# post: a post just held for a facilitator's approval (new, or after an edit). The community's
+# facilitators hear of it; nobody else does until it is approved.
+post_held = Signal()

@@ -173,7 +173,7 @@ def _version(post):
     author = post.author
     return (
         post.pk, post.number, post.thread_id, post.community.slug, post.edited_at, post.hidden_at,
-        post.deleted_at, post.helpful_count, post.flag_count, post.is_first_post, post.created_at,
+        post.held_at, post.held_reason, post.rejected_at, post.review_note, post.deleted_at, post.helpful_count, post.flag_count, post.is_first_post, post.created_at,
         zlib.crc32(post.body_html.encode()), post.author_id, tuple(sorted((post.reaction_counts or {}).items())),
         (author.name, author.initials, author.job_title) if author else None,
     )  # fmt: skip
@@ -217,7 +217,7 @@ def render_thread_rows(request, threads, *, can_moderate, show_community=False):
     items = []
     for thread in threads:
         shown = (
-            thread.pk, thread.title, thread.kind, thread.is_pinned, thread.is_locked, thread.hidden_at,
+            thread.pk, thread.title, thread.kind, thread.is_pinned, thread.is_locked, thread.hidden_at, thread.held_at,
             thread.accepted_post_id, thread.reply_count, thread.is_first_post, thread.community.slug,
             thread.community.name, thread.author.name if thread.author else None,
             thread.last_post_author.name if thread.last_post_author else None,

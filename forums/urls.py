@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:slug>/discussions/feed/", feeds.NewThreadsFeed(), name="feed"),
     path("<slug:slug>/discussions/flags/", views.flags, name="flags"),
     path("<slug:slug>/discussions/log/", views.moderation_log, name="moderation_log"),
+    path("<slug:slug>/discussions/queue/", views.queue, name="queue"),
     path("<slug:slug>/discussions/<int:pk>/", views.thread_detail, name="thread_detail"),
     path("<slug:slug>/discussions/<int:pk>/reply/", views.reply, name="reply"),
     path("<slug:slug>/discussions/<int:pk>/watch/", views.watch_thread, name="watch_thread"),
@@ -67,4 +68,6 @@ urlpatterns = [
     path("<slug:slug>/posts/<int:pk>/flag/", views.flag, name="flag"),
     path("<slug:slug>/posts/<int:pk>/hide/", views.hide, name="hide"),
     path("<slug:slug>/posts/<int:pk>/dismiss/", views.dismiss, name="dismiss"),
+    path("<slug:slug>/posts/<int:pk>/approve/", views.approve, name="approve"),
+    path("<slug:slug>/posts/<int:pk>/reject/", views.reject, name="reject"),
 ]

@@ -228,6 +228,14 @@ def tell_of_stage(membership_id, moved_by_id, note, stage_name):
     craft.tell_of_stage(membership_id, moved_by_id, note, stage_name)
 
 
+@shared_task
+def tell_author_of_review(post_id, approved):
+    """Tell the author a facilitator approved their held post, or did not (with the reason)."""
+    from .review_notices import tell_author_of_review
+
+    tell_author_of_review(post_id, approved)
+
+
 @shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
 def send_invitation(self, invitation_id, number):
     """Send one sending of an invitation by e-mail (at most once per number)."""

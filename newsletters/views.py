@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Community
 from communities.policy import get_community_for
-from cop_platform import memberstate
+from cop_platform import audit, memberstate
 from cop_platform.params import get_int
 from cop_platform.ratelimits import limit, over_limit
 from cop_platform.refusals import show_refusal
@@ -130,6 +130,7 @@ def unsubscribe(request, token):
     }
     if request.method == "POST":
         unsubscribe_list(ref)
+        audit.record("unsubscribed", user=user, request=request, list=ref.list_name)  # never the token
         return render(request, "newsletters/unsubscribed.html", context)
     return render(request, "newsletters/unsubscribe.html", context)
 

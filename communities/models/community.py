@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
@@ -96,6 +97,13 @@ class Community(models.Model):
     blog_publishers = models.CharField(
         "who may publish on the blog", max_length=10, choices=BlogPublishers.choices,
         default=BlogPublishers.MEMBERS,
+    )  # fmt: skip
+    # Pre-moderation: a member's first N posts here wait for a facilitator's approval (0: off).
+    hold_first_posts = models.PositiveSmallIntegerField(
+        "hold new members' first posts", default=0,
+        validators=[MaxValueValidator(20)],
+        help_text="How many of a new member's first posts wait for a facilitator's approval "
+        "before anyone else sees them (0 turns this off).",
     )  # fmt: skip
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

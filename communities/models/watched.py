@@ -5,10 +5,12 @@ from django.db.models import Q
 
 
 class WatchedWord(models.Model):
-    """A word that blocks a post or flags it for the facilitators; site-wide when `community` is empty."""
+    """A word that blocks a post, holds it for a facilitator's approval or flags it; site-wide
+    when `community` is empty."""
 
     class Action(models.TextChoices):
         BLOCK = "block", "Block the post"
+        HOLD = "hold", "Hold it for a facilitator's approval"
         FLAG = "flag", "Publish it and flag it to the facilitators"
 
     community = models.ForeignKey(
@@ -25,12 +27,14 @@ class WatchedWord(models.Model):
 
     @classmethod
     def found_in(cls, community, *texts):
-        """(blocked words, flagged words) found as whole words in `texts`, case-insensitively."""
+        """{action: [words]} for the watched words found as whole words in `texts`,
+        case-insensitively (one query); every action is a key, with an empty list if none."""
         text = "\n".join(t or "" for t in texts)
-        blocked, flagged = [], []
+        found = {action: [] for action in cls.Action.values}
         for word, action in cls.objects.filter(
             Q(community=community) | Q(community__isnull=True)
         ).values_list("word", "action"):
-            if word.strip() and re.search(rf"(?<!\w){re.escape(word.strip())}(?!\w)", text, re.IGNORECASE):
-                (blocked if action == cls.Action.BLOCK else flagged).append(word.strip())
-        return blocked, flagged
+            word = word.strip()
+            if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
+                found.setdefault(action, []).append(word)
+        return found

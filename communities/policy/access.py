@@ -165,8 +165,11 @@ class CommunityAccess:
         return self.can_see(thread)
 
     def can_reply(self, thread):
-        return (self.can_post or (self.is_staff and self.community.is_live)) and (
-            not thread.is_locked or self.can_moderate
+        # Nobody replies to a thread held for approval: it is not public yet.
+        return (
+            (self.can_post or (self.is_staff and self.community.is_live))
+            and (not thread.is_locked or self.can_moderate)
+            and thread.held_at is None
         )
 
     def can_accept_answer(self, thread):
@@ -179,9 +182,14 @@ class CommunityAccess:
             self.can_post
             and self._is_author(post)
             and post.deleted_at is None
-            and post.hidden_at is None
+            # Hidden by a facilitator: no; waiting for approval: yes (not once it was refused).
+            and (post.hidden_at is None or (post.held_at is not None and post.rejected_at is None))
             and not post.thread.is_locked
         )
+
+    def can_review_held(self, post):
+        """Approve or refuse a post held for approval (facilitators and staff)."""
+        return self.can_moderate and post.held_at is not None and post.rejected_at is None
 
     def can_delete_post(self, post):
         return self.is_member and self._is_author(post) and post.deleted_at is None and post.number > 1

@@ -36,7 +36,9 @@ def moderated_communities(user):
     )
 
 
-def restrict(queryset, user, *, community="community", moderators_only=None, nobody=None, guest=None):
+def restrict(
+    queryset, user, *, community="community", moderators_only=None, nobody=None, guest=None, also=None
+):
     """Rows of `queryset` that `user` may see, by the audience rule of readers.py.
 
     community:       lookup path from the row to its Community ("hotseat__community").
@@ -44,10 +46,16 @@ def restrict(queryset, user, *, community="community", moderators_only=None, nob
     nobody:          a Q matching rows no one sees (deleted, merged).
     guest:           lookup path to a user let in as a guest (the hot seat's expert), on rows
                      that are for everyone, while the community is live.
+    also:            a Q matching rows narrowed to moderators that `user` may see all the same,
+                     if they may view the community: their own posts held for approval (the
+                     audience's owners).
     """
     rule = Q(**{f"{community}__in": visible_communities(user)})
     if moderators_only is not None:
-        rule &= ~moderators_only | Q(**{f"{community}__in": moderated_communities(user)})
+        allowed = ~moderators_only | Q(**{f"{community}__in": moderated_communities(user)})
+        if also is not None:
+            allowed |= also
+        rule &= allowed
     if guest is not None and user.is_authenticated:
         let_in = Q(**{guest: user}) & Q(**{f"{community}__status__in": Community.LIVE_STATUSES})
         if moderators_only is not None:

@@ -14,6 +14,10 @@ Besides the level, an audience may name **guests**: users let in although they m
 community, while it is live (the invited expert of a published hot seat, to that hot seat and its
 questions only). Narrowing an audience to moderators or nobody drops the guests.
 
+An audience narrowed to moderators may also name **owners**: users who may view the community
+and see this object although they do not moderate it: the author of a post or thread **held**
+for a facilitator's approval (``Audience.held_for(author_id)``). Narrowing drops them too.
+
 The same audience answers:
 
 - the predicate ``CommunityAccess.can_see(obj)`` (no query: it reads the loaded membership),
@@ -43,13 +47,19 @@ class Audience:
     community_id: int
     level: int = EVERYONE
     guests: tuple = ()
+    # Let in at the moderators' level if they may view the community (the author of held content).
+    owners: tuple = ()
     # The loaded community, when the caller has it (saves readers() one query).
     community: Community | None = None
 
     def narrow(self, level):
         """The stricter of this audience and `level` (guests leave once it is not everyone)."""
         level = max(self.level, level)
-        return replace(self, level=level, guests=self.guests if level == EVERYONE else ())
+        return replace(self, level=level, guests=self.guests if level == EVERYONE else (), owners=())
+
+    def held_for(self, *owner_ids):
+        """Narrowed to moderators, plus `owner_ids` (held for approval: its author still sees it)."""
+        return replace(self.narrow(MODERATORS), owners=tuple(pk for pk in owner_ids if pk))
 
     def admits(self, access):
         """True if the viewer described by `access` (a CommunityAccess) is in this audience."""
@@ -58,7 +68,8 @@ class Audience:
         if self.level == NOBODY:
             inside = False
         elif self.level == MODERATORS:
-            inside = access.can_view and access.can_moderate
+            owner = access.user.is_authenticated and access.user.pk in self.owners
+            inside = access.can_view and (access.can_moderate or owner)
         else:
             inside = access.can_view
         if inside:
@@ -86,6 +97,8 @@ class Audience:
         if self.level == MODERATORS:
             facilitators = Membership.objects.facilitators().filter(community_id=community.pk)
             moderators = staff | Q(pk__in=facilitators.values("user_id"))
+            if self.owners:
+                moderators |= Q(pk__in=list(self.owners))
             rule = moderators if rule is None else rule & moderators
         if self.guests and community.is_live and rule is not None:
             rule |= Q(pk__in=list(self.guests))

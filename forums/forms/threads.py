@@ -119,6 +119,15 @@ class FlagForm(forms.Form):
     )
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it not approved?", max_length=300,
+        help_text="The author sees this beside their post. Be kind and specific: what would make it fine?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please give a reason: the author will see it."},
+    )  # fmt: skip
+
+
 class MoveForm(forms.Form):
     target = forms.ModelChoiceField(
         label="Move to",

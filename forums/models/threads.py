@@ -24,8 +24,10 @@ THREADS_PER_PAGE = 20
 class ThreadQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Threads `user` may see: in a community they may view, and not hidden (unless they
-        moderate that community). The audience rule of communities.policy (forums/visibility.py)."""
-        return restrict(self, user, moderators_only=Q(hidden_at__isnull=False))
+        moderate that community, or it is their own thread held for approval). The audience rule
+        of communities.policy (forums/visibility.py)."""
+        own_held = Q(held_at__isnull=False, author=user) if user.is_authenticated else None
+        return restrict(self, user, moderators_only=Q(hidden_at__isnull=False), also=own_held)
 
     def for_list(self):
         return self.select_related("author", "last_post_author", "community").prefetch_related("tags")
@@ -71,6 +73,9 @@ class Thread(models.Model):
     is_locked = models.BooleanField(default=False)
     # Set when the opening post is hidden by a moderator: the whole thread disappears for members.
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # Set (with hidden_at) while the opening post waits for approval or was not approved: its
+    # author still sees it (see Post.held_at).
+    held_at = models.DateTimeField(null=True, blank=True)
     # The opening post was the author's first post in this community (facilitators are shown it).
     is_first_post = models.BooleanField(default=False)
 
@@ -102,12 +107,29 @@ class Thread(models.Model):
     def is_hidden(self):
         return self.hidden_at is not None
 
+    @property
+    def is_held(self):
+        return self.held_at is not None
+
 
 class PostQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Posts `user` may read: deleted ones nobody, hidden ones (or in a hidden thread) moderators."""
+        """Posts `user` may read: deleted ones nobody, hidden ones (or in a hidden thread)
+        moderators; held ones (or in a held thread) moderators and their author."""
         hidden = Q(hidden_at__isnull=False) | Q(thread__hidden_at__isnull=False)
-        return restrict(self, user, moderators_only=hidden, nobody=Q(deleted_at__isnull=False))
+        own_held = None
+        if user.is_authenticated:
+            # The same rule as forums.visibility.post_audience, for the author of held content.
+            thread_ok = Q(thread__hidden_at__isnull=True) | Q(
+                thread__held_at__isnull=False, thread__author=user
+            )
+            post_ok = Q(hidden_at__isnull=True) | Q(held_at__isnull=False, author=user)
+            own_held = thread_ok & post_ok
+        return restrict(self, user, moderators_only=hidden, nobody=Q(deleted_at__isnull=False), also=own_held)
+
+    def held(self):
+        """Posts waiting for a facilitator's approval (the queue)."""
+        return self.filter(held_at__isnull=False, rejected_at__isnull=True, deleted_at__isnull=True)
 
     def shown(self):
         """Posts whose text members may read (deleted and hidden ones are placeholders)."""
@@ -132,6 +154,16 @@ class Post(models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Held for approval (a watched word, or a new member's first posts): hidden_at is set too, so
+    # every list, count, feed and digest that leaves hidden posts out leaves held ones out; the
+    # policy lets the author see it (forums/visibility.py). Approving clears both.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.CharField(max_length=200, blank=True)  # shown to facilitators
+    rejected_at = models.DateTimeField(null=True, blank=True)  # not approved: stays held, out of the queue
+    review_note = models.CharField(max_length=300, blank=True)  # the reason the author sees
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     helpful_count = models.PositiveIntegerField(default=0)
     # {"agree": 3, "thanks": 1}: kept by forums.services.personal.toggle_reaction, shown with the post.
     reaction_counts = models.JSONField(default=dict, blank=True)
@@ -143,7 +175,13 @@ class Post(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["thread", "number"], name="post_number_per_thread")]
-        indexes = [models.Index(fields=["community", "-created_at"]), models.Index(fields=["author"])]
+        indexes = [
+            models.Index(fields=["community", "-created_at"]),
+            models.Index(fields=["author"]),
+            models.Index(
+                fields=["community", "held_at"], name="post_held_queue", condition=Q(held_at__isnull=False)
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.number} in {self.thread_id}"
@@ -172,6 +210,15 @@ class Post(models.Model):
     @property
     def is_hidden(self):
         return self.hidden_at is not None
+
+    @property
+    def is_held(self):
+        """Waiting for approval, or not approved (then `is_rejected` too)."""
+        return self.held_at is not None
+
+    @property
+    def is_rejected(self):
+        return self.rejected_at is not None
 
 
 class PostRevision(models.Model):
@@ -213,7 +260,12 @@ class Flag(models.Model):
         OTHER = "other", "Something else"
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for an automatic flag raised by the system (a watched word), never the author.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The watched word that raised an automatic flag.
+    word = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -224,10 +276,24 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_flag_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="one_flag_per_member"),
+            models.UniqueConstraint(
+                fields=["post"], condition=Q(user__isnull=True), name="one_automatic_flag_per_post"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_reason_display()} on {self.post_id}"
+
+    @property
+    def is_automatic(self):
+        return self.user_id is None
+
+    @property
+    def words(self):
+        """The watched words of an automatic flag."""
+        return [w.strip() for w in self.word.split(",") if w.strip()]
 
 
 class ThreadWatch(models.Model):
@@ -320,6 +386,8 @@ class ModerationAction(models.Model):
         HIDE = "hide", "Hid a post"
         RESTORE = "restore", "Restored a post"
         DISMISS = "dismiss", "Dismissed flags"
+        APPROVE = "approve", "Approved a held post"
+        REJECT = "reject", "Did not approve a held post"
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(

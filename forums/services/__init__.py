@@ -5,7 +5,7 @@ counters change), records the activity log and sends forums.signals for newslett
 change raises ForumError whose message is shown to the member as it is.
 
 Split by aggregate: posting (threads, posts, polls), following (watches, reading,
-recipients), moderation (flags and facilitators' tools). Everything is re-exported here.
+recipients), moderation (flags and facilitators' tools), review (the approval queue). Everything is re-exported here.
 """
 
 from .errors import ForumError
@@ -38,10 +38,14 @@ from .posting import (
     toggle_helpful,
     vote,
 )
+from .review import approve_post, held_posts, reject_post
 
 __all__ = [
     "ForumError",
     "accept_answer",
+    "approve_post",
+    "held_posts",
+    "reject_post",
     "check_links",
     "count_links",
     "delete_post",

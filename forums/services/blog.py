@@ -64,6 +64,7 @@ def publish_blog_post(user, post):
         thread = start_thread(
             author, community, title=f"Comments: {post.title}"[:200], kind=Thread.Kind.DISCUSSION,
             body=f"Comments on the blog post [{post.title}]({post.get_absolute_url()}).",
+            screened=False,  # written by the platform, and the blog post itself was published
         )  # fmt: skip
         activity.withdraw(thread)  # the post itself is the news, not its comments thread
         post.published_at, post.thread = now, thread

@@ -103,6 +103,8 @@ def hide_post(moderator, post, note=""):
 @transaction.atomic
 def restore_post(moderator, post):
     _require_moderator(moderator, post.community)
+    if post.is_held:
+        raise ForumError("This post is waiting for approval: approve it from the approval queue.")
     if not post.is_hidden:
         raise ForumError("This post is not hidden.")
     post.hidden_at, post.hidden_by = None, None

@@ -72,26 +72,65 @@ _MENTION_START = re.compile(r"(?<![\w.@])@(\w[\w'’-]*)")
 
 
 def check_watched_words(community, *texts):
-    """Refuse a post containing a blocking watched word (community or site-wide); return the
-    flagging words found, for `flag_watched` once the post exists."""
-    blocked, flagged = WatchedWord.found_in(community, *texts)
+    """Refuse a text containing a blocking watched word (community or site-wide); return
+    {action: [words]} for the others (`hold`, `flag`), for `_screen` and `flag_watched`."""
+    found = WatchedWord.found_in(community, *texts)
+    blocked = found[WatchedWord.Action.BLOCK]
     if blocked:
         raise ForumError(
             f"Your post contains “{blocked[0]}”, which is not allowed here. Please reword it; your text is kept."
         )
-    return flagged
+    return found
+
+
+def _quote_words(words):
+    return ", ".join(f"«{w}»" for w in words)
+
+
+def hold_reason(author, community, access, found):
+    """Why a new post of `author` must wait for a facilitator's approval, or "" to publish it.
+
+    A holding watched word, or the community's pre-moderation of new members' first posts
+    (`Community.hold_first_posts`: fewer than N of their posts here were ever published; one
+    query). Facilitators and staff are never held: they are the ones who approve.
+    """
+    if access.can_moderate:
+        return ""
+    held_words = found.get(WatchedWord.Action.HOLD) or []
+    if held_words:
+        return f"watched word {_quote_words(held_words)}"[:200]
+    limit = community.hold_first_posts
+    if limit:
+        published = Post.objects.filter(author=author, community=community, held_at__isnull=True)[
+            :limit
+        ].count()
+        if published < limit:
+            return f"new member: one of their first {limit} post{'s' if limit != 1 else ''} here"
+    return ""
 
 
 def flag_watched(post, flagged):
-    """Raise one flag to the facilitators for a post that contains watched words."""
-    if flagged:
-        words = ", ".join(f"“{w}”" for w in flagged)
-        Flag.objects.get_or_create(
-            post=post,
-            user=post.author,
-            defaults={"reason": Flag.Reason.OTHER, "note": f"Automatic: contains watched word {words}"[:300]},
+    """Raise one automatic flag (from the system, not from anyone) to the facilitators for a
+    post that contains flagging watched words; an edit reopens a dismissed one."""
+    if not flagged:
+        return
+    fields = {
+        "reason": Flag.Reason.OTHER,
+        "word": ", ".join(flagged)[:100],
+        "note": f"Automatic: watched word {_quote_words(flagged)}"[:300],
+    }
+    flag = Flag.objects.filter(post=post, user=None).first()
+    if flag is not None and flag.resolved_at is None:
+        Flag.objects.filter(pk=flag.pk).update(**fields)
+        return
+    if flag is None:
+        Flag.objects.create(post=post, user=None, **fields)
+    else:
+        Flag.objects.filter(pk=flag.pk).update(
+            resolved_at=None, resolved_by=None, created_at=timezone.now(), **fields
         )
-        Post.objects.filter(pk=post.pk).update(flag_count=F("flag_count") + 1)
+    Post.objects.filter(pk=post.pk).update(flag_count=F("flag_count") + 1)
+    post.flag_count += 1
 
 
 def _is_first_day(user):
@@ -176,10 +215,16 @@ def _is_first_post(author, community):
 
 
 def start_thread(
-    author, community, *, title, body, kind=Thread.Kind.QUESTION, tags=(), theme=None, poll=None
-):
+    author, community, *, title, body, kind=Thread.Kind.QUESTION, tags=(), theme=None, poll=None,
+    screened=True,
+):  # fmt: skip
     """Open a thread with its first post. `poll` is None or a dict with question, options,
-    multiple and closes_at. Raises ForumError when the policy or the limits refuse."""
+    multiple and closes_at. Raises ForumError when the policy or the limits refuse.
+
+    A holding watched word or the community's pre-moderation keeps the thread held (`held_at`):
+    only its author and the facilitators see it, and nobody is told until a facilitator approves
+    it (forums.services.review). `screened=False` (a blog post's comments thread, opened by the
+    platform) skips watched words and holding."""
     access = access_for(author, community)
     if not access.can_post:
         raise ForumError(f"Only members of {community.name} can start a discussion here.")
@@ -192,7 +237,8 @@ def start_thread(
     if theme is not None and theme.community_id != community.pk:
         raise ForumError("That theme belongs to another community.")
     check_links(author, title, body)
-    flagged = check_watched_words(community, title, body)
+    found = check_watched_words(community, title, body) if screened else {}
+    held = hold_reason(author, community, access, found) if screened else ""
     check_new_account_pace(author, starting_thread=True)
     options = []
     if poll:
@@ -220,6 +266,8 @@ def start_thread(
             last_post_author=author,
             post_count=1,
             is_first_post=first,
+            hidden_at=now if held else None,
+            held_at=now if held else None,
         )
         if tags:
             thread.tags.set([t for t in tags if t])
@@ -232,6 +280,9 @@ def start_thread(
             body_html=_render(body, mentioned),
             created_at=now,
             is_first_post=first,
+            hidden_at=now if held else None,
+            held_at=now if held else None,
+            held_reason=held,
         )
         if options:
             new_poll = Poll.objects.create(
@@ -243,16 +294,36 @@ def start_thread(
             PollOption.objects.bulk_create(
                 PollOption(poll=new_poll, text=text[:150], position=i) for i, text in enumerate(options)
             )
-        flag_watched(first_post, flagged)
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         ReadState.objects.create(thread=thread, user=author, last_read=1)
-        activity.record(
-            community, author, "thread.created", f"{author.name} asked: {title}"
-            if kind == Thread.Kind.QUESTION else f"{author.name} started: {title}",
-            url=thread.get_absolute_url(), target=thread,
-        )  # fmt: skip
-        signals.thread_created.send(sender=Thread, thread=thread, mentioned=mentioned)
+        if held:
+            signals.post_held.send(sender=Post, post=first_post)
+        else:
+            flag_watched(first_post, found.get(WatchedWord.Action.FLAG))
+            announce_thread(thread, mentioned)
     return thread
+
+
+def announce_thread(thread, mentioned):
+    """The thread is public now: the log row, and the typed event that tells people (once)."""
+    author, title = thread.author, thread.title
+    name = author.name if author else "A former member"
+    activity.record(
+        thread.community, author, "thread.created", f"{name} asked: {title}"
+        if thread.kind == Thread.Kind.QUESTION else f"{name} started: {title}",
+        url=thread.get_absolute_url(), target=thread,
+    )  # fmt: skip
+    signals.thread_created.send(sender=Thread, thread=thread, mentioned=mentioned)
+
+
+def announce_reply(post, mentioned):
+    thread = post.thread
+    name = post.author.name if post.author else "A former member"
+    activity.record(
+        post.community, post.author, "post.created", f"{name} replied to {thread.title}",
+        url=post.get_absolute_url(), target=post,
+    )  # fmt: skip
+    signals.post_created.send(sender=Post, post=post, mentioned=mentioned)
 
 
 def _refresh_reply_count(thread):
@@ -269,11 +340,16 @@ def post_reply(author, thread, body, *, quoted=None):
         raise ForumError(f"Only members of {community.name} can reply here.")
     if thread.is_locked and not access.can_moderate:
         raise ForumError("This thread is locked: no new replies can be added.")
+    if thread.is_held:
+        raise ForumError(
+            "This discussion is waiting for a facilitator's approval; replies open once it is approved."
+        )
     if not access.can_reply(thread):
         raise ForumError(f"Only members of {community.name} can reply here.")
     body = _clean(body, "reply", 20000)
     check_links(author, body)
-    flagged = check_watched_words(community, body)
+    found = check_watched_words(community, body)
+    held = hold_reason(author, community, access, found)
     check_new_account_pace(author, starting_thread=False)
     if quoted is not None and (quoted.thread_id != thread.pk or quoted.is_deleted or quoted.is_hidden):
         quoted = None
@@ -294,26 +370,38 @@ def post_reply(author, thread, body, *, quoted=None):
             quoted=quoted,
             created_at=now,
             is_first_post=_is_first_post(author, community),
+            hidden_at=now if held else None,
+            held_at=now if held else None,
+            held_reason=held,
         )
-        Thread.objects.filter(pk=thread.pk).update(
-            post_count=number, last_post_at=now, last_post_author=author, reply_count=F("reply_count") + 1
-        )
-        thread.post_count, thread.last_post_at, thread.last_post_author = number, now, author
-        thread.reply_count += 1
-        flag_watched(post, flagged)
+        if held:
+            # Numbered now (numbers never change), but nothing members see moves until approval.
+            Thread.objects.filter(pk=thread.pk).update(post_count=number)
+            thread.post_count = number
+        else:
+            Thread.objects.filter(pk=thread.pk).update(
+                post_count=number, last_post_at=now, last_post_author=author, reply_count=F("reply_count") + 1
+            )
+            thread.post_count, thread.last_post_at, thread.last_post_author = number, now, author
+            thread.reply_count += 1
+            flag_watched(post, found.get(WatchedWord.Action.FLAG))
         ThreadWatch.objects.get_or_create(thread=thread, user=author)
         ReadState.objects.update_or_create(thread=thread, user=author, defaults={"last_read": number})
-        activity.record(
-            community, author, "post.created", f"{author.name} replied to {thread.title}",
-            url=post.get_absolute_url(), target=post,
-        )  # fmt: skip
-        signals.post_created.send(sender=Post, post=post, mentioned=mentioned)
+        if held:
+            signals.post_held.send(sender=Post, post=post)
+        else:
+            announce_reply(post, mentioned)
     return post
 
 
 @transaction.atomic
 def edit_post(editor, post, body, *, title=None):
-    """Change a post's text, keeping the previous version for facilitators to read."""
+    """Change a post's text, keeping the previous version for facilitators to read.
+
+    Watched words apply as to a new post: a blocking word refuses the edit (the view keeps the
+    text), a flagging word raises the automatic flag, a holding word takes a published post (and
+    its thread, for an opening post) out of sight until a facilitator approves it again.
+    """
     thread = post.thread
     access = access_for(editor, post.community)
     if not access.can_edit_post(post):
@@ -322,6 +410,8 @@ def edit_post(editor, post, body, *, title=None):
     if post.is_opening and title is not None:
         title = _clean(title, "title", 200)
     check_links(editor, body, title or "")
+    found = check_watched_words(post.community, title or "", body)
+    held_words = [] if access.can_moderate else found[WatchedWord.Action.HOLD]
     before = find_mentions(post.body, post.community, exclude=post.author)
     mentioned = find_mentions(body, post.community, exclude=post.author)
     PostRevision.objects.create(
@@ -334,10 +424,36 @@ def edit_post(editor, post, body, *, title=None):
     if post.is_opening and title is not None and title != thread.title:
         thread.title = title
         thread.save(update_fields=["title"])
+    if post.is_held:
+        return post  # still waiting: the facilitators read the new text in the queue
+    if held_words:
+        _hold_after_edit(post, f"edited; watched word {_quote_words(held_words)}"[:200])
+        return post
+    flag_watched(post, found[WatchedWord.Action.FLAG])
     new = [u for u in mentioned if u.pk not in {b.pk for b in before}]
     if new:
         signals.post_mentioned.send(sender=Post, post=post, mentioned=new)
     return post
+
+
+def _hold_after_edit(post, reason):
+    """A published post edited to contain a holding word: out of sight (and out of feeds and
+    digests) until approved; approving restores its log rows rather than announcing it again."""
+    now = timezone.now()
+    thread = post.thread
+    post.hidden_at = post.held_at = now
+    post.held_reason = reason
+    post.save(update_fields=["hidden_at", "held_at", "held_reason"])
+    if post.is_opening:
+        thread.hidden_at = thread.held_at = now
+        thread.save(update_fields=["hidden_at", "held_at"])
+        activity.withdraw(thread)
+    if thread.accepted_post_id == post.pk:
+        Thread.objects.filter(pk=thread.pk).update(accepted_post=None)
+        thread.accepted_post = None
+    _refresh_reply_count(thread)
+    activity.withdraw(post)
+    signals.post_held.send(sender=Post, post=post)
 
 
 @transaction.atomic

@@ -1,6 +1,16 @@
 """Discussion pages, split by what they act on; URLs and apps.py import them from here."""
 
-from .moderation import dismiss, flags, hide, moderation_log, thread_moderate, thread_move
+from .moderation import (
+    approve,
+    dismiss,
+    flags,
+    hide,
+    moderation_log,
+    queue,
+    reject,
+    thread_moderate,
+    thread_move,
+)
 from .posts import accept, flag, helpful, post_delete, post_edit, post_history, thank
 from .search import search
 from .threads import (
@@ -18,7 +28,7 @@ from .threads import (
 )
 
 __all__ = [
-    "accept", "dismiss", "flag", "flags", "helpful", "thank", "hide", "home_panel", "moderation_log",
+    "accept", "approve", "queue", "reject", "dismiss", "flag", "flags", "helpful", "thank", "hide", "home_panel", "moderation_log",
     "my_questions", "poll_vote", "post_delete", "post_edit", "post_history", "reply", "search",
     "similar", "theme_section", "thread_create", "thread_detail", "thread_list", "thread_move",
     "thread_moderate", "watch_community", "watch_thread",

@@ -1,4 +1,5 @@
-"""Facilitators' tools: hide and restore, flags, pin, lock, move, the moderation log."""
+"""Facilitators' tools: hide and restore, flags, the approval queue, pin, lock, move, the
+moderation log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from cop_platform.params import get_int
 from cop_platform.refusals import show_refusal
 
 from .. import services
-from ..forms import MoveForm
+from ..forms import MoveForm, RejectForm
 from ..models import (
     ModerationAction,
     Post,
@@ -141,4 +142,61 @@ def moderation_log(request, slug):
     page = Paginator(actions, 50).get_page(get_int(request.GET, "page", 1, minimum=1))
     return render(
         request, "forums/moderation_log.html", {"community": community, "access": access, "page": page}
+    )
+
+
+@login_required
+def queue(request, slug):
+    """Posts and threads held for approval, oldest first. Three queries whatever the length:
+    the membership, the count, the page (posts with threads and authors)."""
+    community, access = get_community_for(request.user, slug)
+    if not access.can_moderate:
+        raise Http404
+    page = Paginator(services.held_posts(community), 20).get_page(get_int(request.GET, "page", 1, minimum=1))
+    for post in page.object_list:
+        post.community = post.thread.community = community
+    return render(request, "forums/queue.html", {"community": community, "access": access, "page": page})
+
+
+@login_required
+@require_POST
+def approve(request, slug, pk):
+    community, access, post = get_post_for(request.user, slug, pk)
+    if not access.can_moderate:
+        raise Http404
+    try:
+        services.approve_post(request.user, post)
+    except ForumError as error:
+        messages.error(request, str(error))
+    else:
+        what = "discussion" if post.is_opening else "reply"
+        messages.success(request, f"Approved: the {what} is public now, and people are told as usual.")
+    if request.POST.get("next") == "thread":
+        return redirect(post.get_absolute_url())
+    return redirect("forums:queue", slug=slug)
+
+
+@login_required
+def reject(request, slug, pk):
+    """Refuse a held post, with a reason its author will read (a page, so nothing typed is lost)."""
+    community, access, post = get_post_for(request.user, slug, pk)
+    if not access.can_moderate or not post.is_held:
+        raise Http404
+    if post.is_rejected:
+        messages.info(request, "This post was already refused.")
+        return redirect("forums:queue", slug=slug)
+    form = RejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reject_post(request.user, post, form.cleaned_data["reason"])
+        except ForumError as error:
+            form.add_error("reason", str(error))
+        else:
+            messages.success(
+                request,
+                f"Not approved. {post.author.name if post.author else 'The author'} will see your reason.",
+            )
+            return redirect("forums:queue", slug=slug)
+    return render(
+        request, "forums/reject.html", {"community": community, "access": access, "post": post, "form": form}
     )

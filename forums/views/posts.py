@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from cop_platform.ratelimits import limit
 from cop_platform.refusals import Refused, show_refusal
@@ -19,6 +20,7 @@ from ..queries import (
 )
 from ..recognition import thank_post
 from ..services import ForumError
+from .threads import RATE_LIMITED
 
 
 def _action(request, slug, pk, call, success):
@@ -37,6 +39,7 @@ def _action(request, slug, pk, call, success):
 
 
 @login_required
+@ratelimit(key="user", rate="30/h", method="POST", block=False)
 def post_edit(request, slug, pk):
     community, access, post = get_post_for(request.user, slug, pk)
     if not access.can_edit_post(post):
@@ -44,14 +47,24 @@ def post_edit(request, slug, pk):
     initial = {"body": post.body, "title": post.thread.title}
     form = EditPostForm(request.POST or None, initial=initial, opening=post.is_opening)
     if request.method == "POST" and form.is_valid():
+        was_held = post.is_held
         try:
+            if getattr(request, "limited", False):
+                raise ForumError(RATE_LIMITED)
             services.edit_post(
                 request.user, post, form.cleaned_data["body"], title=form.cleaned_data.get("title")
             )
         except ForumError as error:
             show_refusal(request, error, form=form)
         else:
-            messages.success(request, "Your changes are saved.")
+            if post.is_held and not was_held:
+                messages.info(
+                    request,
+                    "Your changes are saved and wait for a facilitator's approval: until then only you and "
+                    "the facilitators can see this post.",
+                )
+            else:
+                messages.success(request, "Your changes are saved.")
             return redirect(post.get_absolute_url())
     return render(
         request,

@@ -43,6 +43,11 @@ RATE_LIMITED = (
     "You are posting very quickly. Please wait a few minutes and send it again; your text is kept below."
 )
 
+HELD_MESSAGE = (
+    "Thank you! Your post is waiting for a facilitator's approval: only you and the facilitators "
+    "can see it until then, and everyone else is told about it once it is approved."
+)
+
 
 def _mark_unread(threads, user):
     """Set `last_read` and `has_new` on each thread of a list page (one query)."""
@@ -166,6 +171,8 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     # Posts are numbered, so a page is a range of numbers: no COUNT(*) and no OFFSET scan.
     posts = threadpage.page_of_posts(user, thread, first, last)
+    # A post held for approval is not even a placeholder for those the policy keeps it from.
+    posts = [post for post in posts if post.held_at is None or access.can_see(post)]
     overlay = getattr(thread, "overlay", None)
     if overlay is None:  # the thread came from get_thread_for (a POST that failed): load the overlay
         _, _, loaded = threadpage.get_thread_page_for(user, community.slug, thread.pk)
@@ -315,7 +322,10 @@ def thread_create(request, slug):
                 show_refusal(request, error, form=form)
             else:
                 discard_draft(request.user, f"thread:{community.pk}")
-                messages.success(request, "Your post is live. You'll be notified when someone replies.")
+                if thread.is_held:
+                    messages.info(request, HELD_MESSAGE)
+                else:
+                    messages.success(request, "Your post is live. You'll be notified when someone replies.")
                 return redirect(thread)
     return render(
         request, "forums/thread_form.html", {"community": community, "access": access, "form": form}
@@ -346,7 +356,10 @@ def reply(request, slug, pk):
                 show_refusal(request, error, form=form, field="body")
             else:
                 discard_draft(request.user, f"reply:{thread.pk}")
-                messages.success(request, "Thank you! Your reply is posted.")
+                if post.is_held:
+                    messages.info(request, HELD_MESSAGE)
+                else:
+                    messages.success(request, "Thank you! Your reply is posted.")
                 return redirect(post.get_absolute_url())
     messages.error(request, "Your reply was not posted: please see the message below the form.")
     return _render_thread(request, community, access, thread, reply_form=form, status=400)

@@ -5,10 +5,12 @@ import io
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.urls import reverse
 
 from communities.demo import DEMO_PASSWORD
 from communities.models import Conversation
 from cop_platform.accounts.models import User
+from forums.models import Post
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +51,10 @@ FACILITATOR_PAGES = [
     "/messages/",
     "/badges/",
     "/account/record/",
+    "/communities/benefits-realisation/discussions/queue/",
+    "/communities/benefits-realisation/discussions/flags/",
+    "/communities/benefits-realisation/discussions/log/",
+    "/communities/benefits-realisation/watched-words/",
 ]
 
 
@@ -82,5 +88,17 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     # one with the facilitator's "Thank" form.
     people = User.objects.filter(email__in=["chloe@example.com", "maya@example.com"])
     found += problems(page, [person.get_absolute_url() for person in people])
+    held = Post.objects.held().select_related("thread", "community", "author").first()
+    reject = reverse("forums:reject", args=[held.community.slug, held.pk])
+    found += problems(page, [held.get_absolute_url(), reject])
+
+    # The author sees their held reply with its notice.
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(held.author.email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    found += problems(page, [held.get_absolute_url()])
 
     assert found == []

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 
+from forums.models import Flag, Post
 from newsletters.models import Issue
 
 pytestmark = pytest.mark.django_db
@@ -26,3 +27,8 @@ def test_seeding_the_demo_twice_changes_nothing_and_e_mails_nobody(settings, tmp
     assert first["communities.Membership"] > 30
     assert Issue.objects.filter(status="sent").count() == 1  # last month's newsletter in the archive
     assert Issue.objects.filter(status="draft").count() == 1  # this month's, waiting for its facilitator
+    # One reply held by a watched word waits in Benefits Realisation's approval queue, and a
+    # flagging word raised one automatic flag (from the platform, not from a member).
+    held = Post.objects.held().get()
+    assert held.community.slug == "benefits-realisation" and "guaranteed savings" in held.held_reason
+    assert Flag.objects.filter(user__isnull=True, resolved_at__isnull=True).count() == 1

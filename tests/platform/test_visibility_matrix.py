@@ -42,7 +42,7 @@ from tests.utils import text
 
 PERSONAS = [
     "anonymous", "outsider", "pending", "declined", "removed",
-    "peripheral", "core", "facilitator", "staff", "expert",
+    "peripheral", "core", "facilitator", "staff", "expert", "author",
 ]  # fmt: skip
 MEMBERSHIP = {
     "pending": ("peripheral", "pending"),
@@ -54,14 +54,17 @@ MEMBERSHIP = {
 }
 # open: an open community; closed: a closed one; hidden / deleted: an open community whose
 # objects are all hidden (draft) / deleted (merged) where their type has that state; archived:
-# an archived open community; turned_closed: open when everything was posted, closed since.
-STATES = ["open", "closed", "hidden", "deleted", "archived", "turned_closed"]
+# an archived open community; turned_closed: open when everything was posted, closed since;
+# held: an open community whose thread and reply wait for a facilitator's approval (the reply in
+# a thread of its own that everyone may read). "author" wrote every object (a core member).
+STATES = ["open", "closed", "hidden", "deleted", "archived", "turned_closed", "held"]
 TYPES = [
     "community", "thread", "post", "hotseat", "question", "document",
     "meeting", "link", "job", "theme", "issue",
 ]  # fmt: skip
 HIDEABLE = {"thread", "post", "hotseat", "question", "job", "issue"}  # hidden, draft or unsent
 DELETABLE = {"post", "question"}  # deleted reply, question merged into another
+HOLDABLE = {"thread", "post"}  # held for approval (a watched word, a new member's first posts)
 SEARCHED = {"thread", "post", "question", "document", "meeting", "link"}
 MEMBERS = {"peripheral", "core", "facilitator"}
 # What a digest names one by one (replies are only counted), from communities that get digests.
@@ -74,9 +77,11 @@ def expected(persona, kind, state):
     if state == "deleted" and kind in DELETABLE:
         return False  # gone for everyone
     closed = state in ("closed", "turned_closed")
-    may_view_community = persona == "staff" or persona in MEMBERS or not closed
+    may_view_community = persona in ("staff", "author") or persona in MEMBERS or not closed
     if state == "hidden" and kind in HIDEABLE:
         return persona in ("staff", "facilitator")  # moderators only; the expert is no guest of a draft
+    if state == "held" and kind in HOLDABLE:
+        return persona in ("staff", "facilitator", "author")  # moderators, and the author alone
     if persona == "expert" and kind in ("hotseat", "question"):
         return True  # the invited expert's one door, even into a closed community
     return may_view_community
@@ -101,12 +106,13 @@ def words(state, kind):
 
 def _build_world():
     now = timezone.now()
+    author = UserFactory(display_name="Ada Author")
     people = {
         name: UserFactory(display_name=f"{name.title()} Persona", is_staff=name == "staff")
         for name in PERSONAS
-        if name != "anonymous"
+        if name not in ("anonymous", "author")
     }
-    author = UserFactory(display_name="Ada Author")
+    people["author"] = author
     world = {"people": people, "author": author, "objects": {}, "communities": {}}
     for state in STATES:
         community = CommunityFactory(
@@ -131,19 +137,29 @@ def _build_world():
 
 def _build_content(community, author, expert, state, now):
     hidden = now if state == "hidden" else None
+    held = now if state == "held" else None  # held content is hidden content its author sees
     shared = search_word(state)  # one word every searchable object of this community carries
     day = datetime.timedelta(days=1)
     o = {"community": community}
     o["thread"] = Thread.objects.create(
-        community=community, author=author, title=f"Thread {token(state, 'thread')} {shared}", hidden_at=hidden,
-        last_post_at=now, post_count=2, reply_count=1,
+        community=community, author=author, title=f"Thread {token(state, 'thread')} {shared}",
+        hidden_at=hidden or held, held_at=held, last_post_at=now, post_count=2 if not held else 1,
+        reply_count=1 if not held else 0,
     )  # fmt: skip
     Post.objects.create(
-        thread=o["thread"], community=community, author=author, number=1, body="Opening words"
-    )
+        thread=o["thread"], community=community, author=author, number=1, body="Opening words",
+        hidden_at=held, held_at=held,
+    )  # fmt: skip
+    reply_thread = o["thread"]
+    if held:
+        reply_thread = Thread.objects.create(
+            community=community, author=author, title="A thread everyone may read", last_post_at=now,
+            post_count=2,
+        )  # fmt: skip
+        Post.objects.create(thread=reply_thread, community=community, author=author, number=1, body="Hello")
     o["post"] = Post.objects.create(
-        thread=o["thread"], community=community, author=author, number=2,
-        body=f"Reply {token(state, 'post')} {shared}", hidden_at=hidden,
+        thread=reply_thread, community=community, author=author, number=2,
+        body=f"Reply {token(state, 'post')} {shared}", hidden_at=hidden or held, held_at=held,
         deleted_at=now if state == "deleted" else None,
     )  # fmt: skip
     o["hotseat"] = HotSeat.objects.create(
@@ -188,6 +204,8 @@ def _build_content(community, author, expert, state, now):
         ("job", "job.posted"), ("theme", "theme.started"),
     ]:  # fmt: skip
         obj = o[kind]
+        if held and kind in HOLDABLE:
+            continue  # nothing held is in the log until it is approved
         activity.record(
             community, author, verb, f"News: {token(state, kind)}", url=_url(kind, obj), target=obj
         )

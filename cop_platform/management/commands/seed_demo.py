@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "newsletters.demo",
     "communities.demo_craft",
     "forums.demo_craft",
+    "forums.demo_moderation",
     "newsletters.demo_insight",
     "forums.demo_recognition",  # last: the badge beat runs over everything seeded before
 ]

@@ -6,8 +6,10 @@ may see the thread is the policy's answer (readers_of), checked in every batch.
 """
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 
+from communities.models import Membership
 from cop_platform import memberstate
 from forums import signals
 from forums.models import CommunityWatch, Post, Thread, ThreadWatch
@@ -115,6 +117,41 @@ def tell_newly_mentioned(sender, post, mentioned=(), **kwargs):
 @receiver(signals.answer_accepted)
 def tell_answerer(sender, thread, post, accepted_by, **kwargs):
     notifying.tell(POST.name, post, actor=accepted_by, accepted=True)
+
+
+# --- a post held for approval: the community's facilitators ---------------------------------
+
+
+def _held_text(post, kind, user, extra):
+    what = "A new discussion" if post.is_opening else "A reply"
+    return f"{what} by {_name(post.author)} waits for your approval: “{post.thread.title}”"
+
+
+HELD = notifying.register(
+    Topic(
+        "forums.held",
+        load=_load_post,
+        groups=lambda post, extra: [
+            ("forums.held", Membership.objects.facilitators().filter(community_id=post.community_id).values_list("user_id", flat=True)),
+        ],
+        text=_held_text,
+        url=lambda post, kind: reverse("forums:queue", args=[post.community.slug]),
+        community=lambda post: post.community,
+    )
+)  # fmt: skip
+
+
+@receiver(signals.post_held)
+def tell_facilitators_of_held_post(sender, post, **kwargs):
+    notifying.tell(HELD.name, post, actor=post.author_id)
+
+
+@receiver(signals.post_reviewed)
+def tell_author_of_review(sender, post, approved, reviewer, **kwargs):
+    from . import tasks
+
+    if post.author_id:
+        tasks.tell_author_of_review.delay_on_commit(post.pk, approved)
 
 
 # --- reading a thread clears its notifications ----------------------------------------------
