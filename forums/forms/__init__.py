@@ -3,9 +3,18 @@ filters, search), blog, surveys. Import them from here: `from forums.forms impor
 
 from .blog import BlogPostForm, CommentForm
 from .surveys import QuestionForm, QuickPollForm, SurveyForm, answer_fields
-from .threads import EditPostForm, FlagForm, ListFilterForm, MoveForm, ReplyForm, SearchForm, ThreadForm
+from .threads import (
+    EditPostForm,
+    FlagForm,
+    ListFilterForm,
+    MoveForm,
+    RejectForm,
+    ReplyForm,
+    SearchForm,
+    ThreadForm,
+)
 
 __all__ = [
     "BlogPostForm", "CommentForm", "EditPostForm", "FlagForm", "ListFilterForm", "MoveForm", "QuestionForm",
-    "QuickPollForm", "ReplyForm", "SearchForm", "SurveyForm", "ThreadForm", "answer_fields",
+    "QuickPollForm", "RejectForm", "ReplyForm", "SearchForm", "SurveyForm", "ThreadForm", "answer_fields",
 ]  # fmt: skip
