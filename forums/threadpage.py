@@ -172,7 +172,8 @@ def _version(post):
         post.pk, post.number, post.thread_id, post.community.slug, post.edited_at, post.hidden_at,
         post.deleted_at, post.helpful_count, post.flag_count, post.is_first_post, post.created_at,
         zlib.crc32(post.body_html.encode()), post.author_id, tuple(sorted((post.reaction_counts or {}).items())),
-        (author.name, author.initials, author.job_title) if author else None,
+        # The photo's name is a hash of its content: a new photo is a new key.
+        (author.name, author.initials, author.job_title, author.avatar) if author else None,
     )  # fmt: skip
 
 
