@@ -15,9 +15,10 @@ from ..queries import (
     get_post_for,
 )
 from ..services import ForumError
+from .swap import back_to_post
 
 
-def _action(request, slug, pk, call, success):
+def _action(request, slug, pk, call, success, *, swap=False):
     community, access, post = get_post_for(request.user, slug, pk)
     try:
         result = call(post)
@@ -29,7 +30,7 @@ def _action(request, slug, pk, call, success):
             messages.success(request, text)
     if post.is_opening and post.is_deleted:
         return redirect(post.thread)
-    return redirect(post.get_absolute_url())
+    return back_to_post(request, post) if swap else redirect(post.get_absolute_url())
 
 
 @login_required
@@ -98,6 +99,7 @@ def helpful(request, slug, pk):
     return _action(
         request, slug, pk, lambda p: services.toggle_helpful(request.user, p),
         lambda marked: "Marked as helpful: the author will be glad to know." if marked else "Helpful mark removed.",
+        swap=True,
     )  # fmt: skip
 
 

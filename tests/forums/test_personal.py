@@ -76,6 +76,48 @@ def test_a_member_reacts_to_a_post_and_takes_it_back(login, member, core_member,
     assert not Reaction.objects.exists()
 
 
+def test_with_htmx_a_reaction_bookmark_or_helpful_mark_answers_with_the_post_and_its_message(
+    login, member, core_member, community, django_assert_max_num_queries
+):
+    age(core_member)
+    t = make_thread(core_member, community)
+    opening = t.posts.get(number=1)
+    client = login(member)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    response = client.post(
+        reverse("forums:react", args=[community.slug, opening.pk]), {"kind": "thanks"}, **htmx
+    )
+    assert response.status_code == 200  # the post itself, not a redirect
+    html = response.content.decode()
+    assert html.lstrip().startswith("<article") and 'id="post-1"' in html
+    assert "🙏 1 Thanks" in words(response) and 'aria-pressed="true"' in html
+    assert 'csrfmiddlewaretoken" value="' in html and "hx-post=" in html  # still usable
+
+    response = client.post(reverse("forums:bookmark", args=[community.slug, opening.pk]), **htmx)
+    assert 'id="messages"' in response.content.decode() and 'hx-swap-oob="true"' in response.content.decode()
+    assert (
+        "Saved for later" in text(response)
+        and 'aria-pressed="true">Saved</button>' in response.content.decode()
+    )
+    assert "Saved for later" not in text(client.get(t.get_absolute_url()))  # shown once, not again
+
+    response = client.post(reverse("forums:helpful", args=[community.slug, opening.pk]), **htmx)
+    assert "1 found this helpful" in text(response)
+
+    # Without JavaScript the same forms post and come back to the post.
+    plain = client.post(reverse("forums:react", args=[community.slug, opening.pk]), {"kind": "thanks"})
+    assert plain.status_code == 302 and plain["Location"].endswith("#post-1")
+
+
+def test_similar_threads_wait_for_a_title_that_says_enough(login, member, community):
+    make_thread(member, community, title="Baselines for benefits before the project starts")
+    client = login(member)
+    url = reverse("forums:similar", args=[community.slug])
+    assert "Baselines for benefits" in text(client.get(url, {"title": "Benefits baselines?"}))
+    assert text(client.get(url, {"title": "Benefit"})).strip() == ""
+
+
 def test_authors_cannot_react_to_themselves_and_outsiders_get_404(
     login, core_member, outsider, closed_community, facilitator
 ):
