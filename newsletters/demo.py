@@ -75,8 +75,12 @@ def seed_notifications(world, unread=3):
             kind = "forums.mention" if mentioned else "forums.reply"
             rows.append(
                 Notification(
-                    recipient=person, community=post.community, kind=kind, url=post.get_absolute_url(),
-                    text=topic.text(post, kind, person, {})[:300], target=f"thread:{post.thread_id}",
+                    recipient=person,
+                    community=post.community,
+                    kind=kind,
+                    url=post.get_absolute_url(),
+                    text=topic.text(post, kind, person, {})[:300],
+                    target=f"thread:{post.thread_id}",
                     created_at=post.created_at,
                     read_at=None if index < unread else post.created_at + datetime.timedelta(hours=2),
                 )  # fmt: skip
