@@ -41,10 +41,13 @@ def seed(world):
     david = world.get("people", {}).get("david")
     if david is not None:
         answered = Thread.objects.filter(community=community, reply_count__gt=0).exclude(pk=thread.pk)
-        for days, (older, text) in enumerate(
-            zip(list(answered.order_by("created_at")[:5]) * 5, REPLIES, strict=False), start=1
+        # Oldest first, a day or so apart, ending yesterday (a thread may get two of them).
+        for days_ago, (older, text) in zip(
+            range(len(REPLIES), 0, -1),
+            zip(list(answered.order_by("created_at")[:5]) * 5, REPLIES, strict=False),
+            strict=False,
         ):
-            _backdate(services.post_reply(david, older, text), hours=days * 26)
+            _backdate(services.post_reply(david, older, text), hours=days_ago * 26)
     _introductions(world, community)
     nudges.build_queue(community)
     return world

@@ -10,12 +10,14 @@ from django.utils import timezone
 # `world` carries the people and communities made so far. Every seed must be safe to run twice.
 DEMO_MODULES = [
     "communities.demo",
+    "cop_platform.accounts.demo",
     "forums.demo",
     "hotseats.demo",
     "newsletters.demo",
     "communities.demo_craft",
     "forums.demo_craft",
     "newsletters.demo_insight",
+    "newsletters.demo_bell",
 ]
 
 
