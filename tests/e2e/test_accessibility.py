@@ -38,12 +38,24 @@ FACILITATOR_PAGES = [
     "/account/profile/",
     "/notifications/",
     "/communities/benefits-realisation/discussions/1/",
+    "/communities/benefits-realisation/discussions/new/",  # the editor: Write/Preview, drafts
     "/communities/benefits-realisation/newsletter/new/",
     "/communities/discussions/saved/",
     "/communities/benefits-realisation/nudges/",
     "/communities/benefits-realisation/path/",
     "/communities/benefits-realisation/invitations/",
     "/messages/",
+]
+
+DARK_PAGES = [
+    "/",
+    "/communities/benefits-realisation/",
+    "/communities/benefits-realisation/discussions/",
+    "/communities/benefits-realisation/discussions/1/",
+    "/communities/benefits-realisation/newsletter/new/",
+    "/communities/benefits-realisation/hotseats/",
+    "/notifications/",
+    "/communities/discussions/saved/",
 ]
 
 
@@ -73,5 +85,9 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     found += problems(page, FACILITATOR_PAGES)
     conversation = Conversation.objects.filter(started_by__email="priya@example.com").first()
     found += problems(page, [conversation.get_absolute_url()])
+
+    # Dark mode follows the system setting: the busiest pages stay readable in it too.
+    page.emulate_media(color_scheme="dark")
+    found += [f"dark: {problem}" for problem in problems(page, DARK_PAGES)]
 
     assert found == []
