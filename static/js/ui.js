@@ -172,12 +172,15 @@ document.querySelectorAll("form.editor").forEach(function (form) {
       close();
       area.focus();
     }
+    var asked = 0; // answers to older keystrokes may arrive last: only the latest is shown
     area.addEventListener("input", function () {
       var match = area.value.slice(0, area.selectionStart).match(/(^|\s)@([^@\s]{1,30})$/);
+      var ask = ++asked;
       if (!match) return close();
       fetch(form.dataset.mentionUrl + "?q=" + encodeURIComponent(match[2]), { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
+          if (ask !== asked) return;
           list.innerHTML = "";
           data.people.forEach(function (person, i) {
             var item = document.createElement("li");
