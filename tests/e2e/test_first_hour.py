@@ -60,8 +60,13 @@ def test_a_member_reads_a_thread_reacts_saves_drafts_and_finds_it_all_again(
     page.set_viewport_size(viewport)
     sign_in(page, "grace@example.com")
 
-    # Avatars: a profile photo replaces the initials in the header and on her posts.
+    # Item 6: the time-zone setting is a grouped list with a search box, not 600 raw names.
     page.goto("/account/profile/")
+    zones = page.get_by_role("searchbox", name="Search time zones")
+    zones.fill("london")
+    assert page.get_by_label("Time zone", exact=True).input_value() == "Europe/London"
+
+    # Avatars: a profile photo replaces the initials in the header and on her posts.
     page.get_by_label("Photo").set_input_files(
         files=[{"name": "me.png", "mimeType": "image/png", "buffer": png_bytes(640, 480, "teal")}]
     )
@@ -80,6 +85,8 @@ def test_a_member_reads_a_thread_reacts_saves_drafts_and_finds_it_all_again(
     assert box["y"] < viewport["height"] - 120, box
     tabs = page.get_by_role("navigation", name="Benefits Realisation")
     assert tabs.evaluate("el => getComputedStyle(el).flexWrap") == "nowrap"
+    # Item 6: the page names the zone of its times once.
+    expect(page.locator(".zone-note")).to_contain_text("London time")
 
     # User cards: hover (desktop) or tap (phone, a touch screen) a name: role, expertise, Message.
     author = first_post.locator(".post__who a[data-user-card]").first
