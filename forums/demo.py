@@ -292,7 +292,7 @@ def seed_blog(people, communities):
 
     if BlogPost.objects.filter(title=BLOG_POSTS[0][2]).exists():
         return
-    for slug, author, title, summary, body, tags, featured in BLOG_POSTS:
+    for index, (slug, author, title, summary, body, tags, featured) in enumerate(BLOG_POSTS):
         community = communities[slug]
         post = blog.save_blog_post(
             people[author], community, title=title, summary=summary, body=body, tags=tags
@@ -305,6 +305,26 @@ def seed_blog(people, communities):
                 people["chloe"], post, "This matches what we saw in Cardiff. Thank you, Maya."
             )
             blog.comment_on_blog_post(people["david"], post, "Could you share the evaluation plan?")
+        _date_blog_post(post, days_ago=2 + index * 5)
+
+
+def _date_blog_post(post, *, days_ago):
+    """Publish a demo blog post `days_ago` days back, its comments a few hours apart after it, so
+    the lists say "3 days ago" rather than "just now" for everything the seed wrote."""
+    from .models import BlogPost
+
+    when = timezone.now() - datetime.timedelta(days=days_ago)
+    BlogPost.objects.filter(pk=post.pk).update(published_at=when, created_at=when, updated_at=when)
+    Activity.objects.filter(target_type="forums.blogpost", target_id=post.pk).update(created_at=when)
+    numbers = list(
+        Post.objects.filter(thread_id=post.thread_id).order_by("number").values_list("pk", flat=True)
+    )
+    for n, pk in enumerate(numbers):
+        at = when + datetime.timedelta(hours=5 * n)
+        Post.objects.filter(pk=pk).update(created_at=at)
+        Activity.objects.filter(target_type="forums.post", target_id=pk).update(created_at=at)
+    last = when + datetime.timedelta(hours=5 * (len(numbers) - 1))
+    Thread.objects.filter(pk=post.thread_id).update(created_at=when, last_post_at=last)
 
 
 def seed_surveys(people, communities):

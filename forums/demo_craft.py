@@ -13,7 +13,7 @@ from communities import nudges
 from communities.models import Activity
 
 from . import services
-from .models import Thread
+from .models import Post, Thread
 
 TITLE = "How do you get finance to sign off a benefits profile?"
 REPLIES = [
@@ -41,8 +41,13 @@ def seed(world):
     david = world.get("people", {}).get("david")
     if david is not None:
         answered = Thread.objects.filter(community=community, reply_count__gt=0).exclude(pk=thread.pk)
-        for older, text in zip(list(answered.order_by("created_at")[:5]) * 5, REPLIES, strict=False):
-            services.post_reply(david, older, text)
+        # Oldest first, a day or so apart, ending yesterday (a thread may get two of them).
+        for days_ago, (older, text) in zip(
+            range(len(REPLIES), 0, -1),
+            zip(list(answered.order_by("created_at")[:5]) * 5, REPLIES, strict=False),
+            strict=False,
+        ):
+            _backdate(services.post_reply(david, older, text), hours=days_ago * 26)
     _introductions(world, community)
     nudges.build_queue(community)
     return world
@@ -58,10 +63,24 @@ def _introductions(world, community):
         body="New here? Tell us who you are, where you work and what you'd like to get better at.",
         tags=["introductions"],
     )  # fmt: skip
-    for local, text in (
-        ("grace", "Grace, project manager at Bristol City Council. Learning to write benefit profiles!"),
-        ("leo", "Leo, business analyst at the Home Office, new to benefits work."),
+    _backdate(thread.posts.get(number=1), hours=15)
+    for hours, local, text in (
+        (10, "grace", "Grace, project manager at Bristol City Council. Learning to write benefit profiles!"),
+        (5, "leo", "Leo, business analyst at the Home Office, new to benefits work."),
     ):
         person = people.get(local) or world.get("craft_newcomers", {}).get(local)
         if person is not None:
-            services.post_reply(person, thread, text)
+            _backdate(services.post_reply(person, thread, text), hours=hours)
+
+
+def _backdate(post, *, hours):
+    """Date a demo post (its activity, and its thread's latest post) `hours` ago, so pages say
+    "5 hours ago" as the feed does rather than "just now" for everything the seed wrote."""
+    when = timezone.now() - datetime.timedelta(hours=hours)
+    Post.objects.filter(pk=post.pk).update(created_at=when)
+    Activity.objects.filter(target_type="forums.post", target_id=post.pk).update(created_at=when)
+    if post.number == 1:
+        Thread.objects.filter(pk=post.thread_id).update(created_at=when, last_post_at=when)
+        Activity.objects.filter(target_type="forums.thread", target_id=post.thread_id).update(created_at=when)
+    else:
+        Thread.objects.filter(pk=post.thread_id, last_post_author_id=post.author_id).update(last_post_at=when)

@@ -175,7 +175,8 @@ def _version(post):
         post.pk, post.number, post.thread_id, post.community.slug, post.edited_at, post.hidden_at,
         post.held_at, post.held_reason, post.rejected_at, post.review_note, post.deleted_at, post.helpful_count, post.flag_count, post.is_first_post, post.created_at,
         zlib.crc32(post.body_html.encode()), post.author_id, tuple(sorted((post.reaction_counts or {}).items())),
-        (author.name, author.initials, author.job_title) if author else None,
+        # The photo's name is a hash of its content: a new photo is a new key.
+        (author.name, author.initials, author.job_title, author.avatar) if author else None,
     )  # fmt: skip
 
 
@@ -247,3 +248,19 @@ def render_thread_rows(request, threads, *, can_moderate, show_community=False):
         # Template output: every value in it was escaped by the template engine.
         thread.row_html = mark_safe(found.get(key) or missing[key])  # noqa: S308
     return threads
+
+
+def render_one(request, slug, thread_pk, number):
+    """One post's HTML as the thread page shows it to this viewer, from the same cache: what an
+    htmx action on the post (a reaction, a bookmark, a helpful mark) swaps in for the old one."""
+    user = request.user
+    community, access, thread = get_thread_page_for(user, slug, thread_pk)
+    posts = page_of_posts(user, thread, number, number)
+    if not posts:
+        raise Http404("No such post.")
+    post = posts[0]
+    flags = post_flags(
+        post, access, thread, last_read=thread.overlay["last_read"],
+        can_reply=access.can_reply(thread), can_accept=access.can_accept_answer(thread),
+    )  # fmt: skip
+    return render_posts(request, [(post, flags)])[0]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from communities.policy import get_community_for, readers_of
@@ -18,6 +18,7 @@ from ..models import Bookmark, Post, PostImage
 from ..queries import get_post_for, get_thread_for
 from ..services.errors import ForumError
 from ..services.personal import save_draft, store_image, toggle_bookmark, toggle_reaction
+from .swap import back_to_post
 
 DRAFT_KEY = re.compile(r"^(reply|thread):\d{1,12}$")
 
@@ -34,7 +35,7 @@ def react(request, slug, pk):
         toggle_reaction(request.user, post, request.POST.get("kind", ""))
     except ForumError as error:
         show_refusal(request, error)
-    return redirect(post.get_absolute_url())
+    return back_to_post(request, post)
 
 
 @login_required
@@ -43,7 +44,7 @@ def bookmark(request, slug, pk):
     community, access, post = get_post_for(request.user, slug, pk)
     saved = toggle_bookmark(request.user, post)
     messages.success(request, "Saved for later: find it under “Saved”." if saved else "Removed from “Saved”.")
-    return redirect(post.get_absolute_url())
+    return back_to_post(request, post)
 
 
 @login_required

@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from cop_platform.ratelimits import limit
 from cop_platform.refusals import Refused, show_refusal
@@ -20,10 +19,11 @@ from ..queries import (
 )
 from ..recognition import thank_post
 from ..services import ForumError
+from .swap import back_to_post
 from .threads import RATE_LIMITED
 
 
-def _action(request, slug, pk, call, success):
+def _action(request, slug, pk, call, success, *, swap=False):
     community, access, post = get_post_for(request.user, slug, pk)
     try:
         result = call(post)
@@ -35,11 +35,11 @@ def _action(request, slug, pk, call, success):
             messages.success(request, text)
     if post.is_opening and post.is_deleted:
         return redirect(post.thread)
-    return redirect(post.get_absolute_url())
+    return back_to_post(request, post) if swap else redirect(post.get_absolute_url())
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=False)
+@limit("forums.post_edit", "30/h", block=False)
 def post_edit(request, slug, pk):
     community, access, post = get_post_for(request.user, slug, pk)
     if not access.can_edit_post(post):
@@ -115,6 +115,7 @@ def helpful(request, slug, pk):
     return _action(
         request, slug, pk, lambda p: services.toggle_helpful(request.user, p),
         lambda marked: "Marked as helpful: the author will be glad to know." if marked else "Helpful mark removed.",
+        swap=True,
     )  # fmt: skip
 
 

@@ -333,9 +333,11 @@ def thread_create(request, slug):
 
 
 def similar(request, slug):
-    """Threads like the title being typed on the new-thread form (a fragment for fetch())."""
+    """Threads like the title being typed on the new-thread form (a fragment htmx puts under the
+    title); nothing until the title says enough to compare."""
     community, access = get_community_for(request.user, slug)
-    threads = similar_threads(community, access, request.GET.get("title", "")[:200])
+    title = request.GET.get("title", "").strip()[:200]
+    threads = similar_threads(community, access, title) if len(title) >= 8 else []
     return render(request, "forums/_similar.html", {"community": community, "similar": threads})
 
 

@@ -172,12 +172,15 @@ document.querySelectorAll("form.editor").forEach(function (form) {
       close();
       area.focus();
     }
+    var asked = 0; // answers to older keystrokes may arrive last: only the latest is shown
     area.addEventListener("input", function () {
       var match = area.value.slice(0, area.selectionStart).match(/(^|\s)@([^@\s]{1,30})$/);
+      var ask = ++asked;
       if (!match) return close();
       fetch(form.dataset.mentionUrl + "?q=" + encodeURIComponent(match[2]), { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
+          if (ask !== asked) return;
           list.innerHTML = "";
           data.people.forEach(function (person, i) {
             var item = document.createElement("li");
@@ -212,16 +215,17 @@ document.querySelectorAll("form.editor").forEach(function (form) {
 });
 
 // ---- Keyboard shortcuts for reading a thread: j/k next/previous post, r reply, ? help.
+// Posts are looked up on each key press: htmx may have swapped one for its new version.
 (function () {
-  var posts = Array.prototype.slice.call(document.querySelectorAll(".posts > .post"));
   var help = document.getElementById("shortcuts-help");
-  if (!posts.length) return;
+  if (!document.querySelector(".posts > .post")) return;
   var current = -1;
   function typing(target) {
     return target.closest("input, textarea, select, [contenteditable=true]");
   }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    var posts = Array.prototype.slice.call(document.querySelectorAll(".posts > .post"));
     if (event.key === "j" || event.key === "k") {
       current = Math.max(0, Math.min(posts.length - 1, current + (event.key === "j" ? 1 : -1)));
       posts.forEach(function (p) { p.classList.remove("post--current"); });
@@ -260,14 +264,22 @@ document.querySelectorAll("form.editor").forEach(function (form) {
       card.addEventListener("mouseleave", hide);
     });
   }
-  document.querySelectorAll("a[data-user-card]").forEach(function (link) {
-    var timer;
-    link.addEventListener("mouseenter", function () { timer = setTimeout(function () { show(link); }, 350); });
-    link.addEventListener("mouseleave", function () { clearTimeout(timer); });
-    link.addEventListener("click", function (event) {
-      if (window.matchMedia("(hover: none)").matches && !card) { event.preventDefault(); show(link); }
-    });
+  // Delegated from the document, so names in posts swapped in by htmx work too.
+  var timer = null;
+  document.addEventListener("mouseover", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-user-card]");
+    if (!link || link.contains(event.relatedTarget)) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { show(link); }, 350);
   });
+  document.addEventListener("mouseout", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-user-card]");
+    if (link && !link.contains(event.relatedTarget)) clearTimeout(timer);
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-user-card]");
+    if (link && window.matchMedia("(hover: none)").matches && !card) { event.preventDefault(); show(link); }
+  }, true);
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") hide(); });
   document.addEventListener("click", function (event) { if (card && !card.contains(event.target)) hide(); });
 })();
@@ -278,3 +290,11 @@ document.querySelectorAll("form.editor").forEach(function (form) {
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// ---- On a phone the community's tab row scrolls: bring the current tab into view.
+document.querySelectorAll(".tabs [aria-current=page]").forEach(function (tab) {
+  var row = tab.parentNode;
+  if (row.scrollWidth <= row.clientWidth) return;
+  var offset = tab.getBoundingClientRect().left - row.getBoundingClientRect().left;
+  row.scrollLeft += offset - (row.clientWidth - tab.offsetWidth) / 2;
+});

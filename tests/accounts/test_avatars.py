@@ -125,3 +125,39 @@ def test_the_community_feed_and_a_profile_cost_the_same_queries_with_photos(
     with django_assert_num_queries(home_queries):
         page = client.get(home)
     assert member.avatar_url in page.content.decode()
+
+
+def test_posts_and_the_members_list_show_the_photo_and_a_new_photo_replaces_the_cached_one(
+    login, member, core_member, community, django_assert_num_queries, django_assert_max_num_queries
+):
+    from forums.services import start_thread
+
+    thread = start_thread(member, community, title="Photos on posts", body="Hello")
+    url = reverse("forums:thread_detail", args=[community.slug, thread.pk])
+    members = reverse("communities:members", args=[community.slug])
+    client = login(core_member)
+    client.get(url)
+    with django_assert_max_num_queries(100) as counted:
+        client.get(members)
+    members_queries = len(counted.captured_queries)
+
+    upload(login(member), photo=png_upload())
+    member.refresh_from_db()
+    client = login(core_member)
+    client.get(url)  # the post's fragment was cached with the initials: a new photo is a new key
+    with django_assert_num_queries(8):  # as without photos (tests/forums/test_query_counts.py)
+        page = client.get(url).content.decode()
+    assert f'src="{member.avatar_url}"' in page
+    with django_assert_num_queries(members_queries):
+        assert f'src="{member.avatar_url}"' in client.get(members).content.decode()
+
+    first = member.avatar_url
+    other = io.BytesIO()
+    Image.new("RGB", (300, 500), "orange").save(other, "PNG")
+    other.seek(0)
+    other.name = "other.png"
+    upload(login(member), photo=other)
+    member.refresh_from_db()
+    assert member.avatar_url != first
+    page = login(core_member).get(url).content.decode()
+    assert f'src="{member.avatar_url}"' in page and first not in page

@@ -43,6 +43,7 @@ FACILITATOR_PAGES = [
     "/account/profile/",
     "/notifications/",
     "/communities/benefits-realisation/discussions/1/",
+    "/communities/benefits-realisation/discussions/new/",  # the editor: Write/Preview, drafts
     "/communities/benefits-realisation/newsletter/new/",
     "/communities/discussions/saved/",
     "/communities/benefits-realisation/nudges/",
@@ -55,6 +56,17 @@ FACILITATOR_PAGES = [
     "/communities/benefits-realisation/discussions/flags/",
     "/communities/benefits-realisation/discussions/log/",
     "/communities/benefits-realisation/watched-words/",
+]
+
+DARK_PAGES = [
+    "/",
+    "/communities/benefits-realisation/",
+    "/communities/benefits-realisation/discussions/",
+    "/communities/benefits-realisation/discussions/1/",
+    "/communities/benefits-realisation/newsletter/new/",
+    "/communities/benefits-realisation/hotseats/",
+    "/notifications/",
+    "/communities/discussions/saved/",
 ]
 
 
@@ -100,5 +112,9 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     found += problems(page, [held.get_absolute_url()])
+
+    # Dark mode follows the system setting: the busiest pages stay readable in it too.
+    page.emulate_media(color_scheme="dark")
+    found += [f"dark: {problem}" for problem in problems(page, DARK_PAGES)]
 
     assert found == []

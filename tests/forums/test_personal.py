@@ -77,6 +77,48 @@ def test_a_member_reacts_to_a_post_and_takes_it_back(login, member, core_member,
     assert not Reaction.objects.exists()
 
 
+def test_with_htmx_a_reaction_bookmark_or_helpful_mark_answers_with_the_post_and_its_message(
+    login, member, core_member, community, django_assert_max_num_queries
+):
+    age(core_member)
+    t = make_thread(core_member, community)
+    opening = t.posts.get(number=1)
+    client = login(member)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    response = client.post(
+        reverse("forums:react", args=[community.slug, opening.pk]), {"kind": "thanks"}, **htmx
+    )
+    assert response.status_code == 200  # the post itself, not a redirect
+    html = response.content.decode()
+    assert html.lstrip().startswith("<article") and 'id="post-1"' in html
+    assert "🙏 1 Thanks" in words(response) and 'aria-pressed="true"' in html
+    assert 'csrfmiddlewaretoken" value="' in html and "hx-post=" in html  # still usable
+
+    response = client.post(reverse("forums:bookmark", args=[community.slug, opening.pk]), **htmx)
+    assert 'id="messages"' in response.content.decode() and 'hx-swap-oob="true"' in response.content.decode()
+    assert (
+        "Saved for later" in text(response)
+        and 'aria-pressed="true">Saved</button>' in response.content.decode()
+    )
+    assert "Saved for later" not in text(client.get(t.get_absolute_url()))  # shown once, not again
+
+    response = client.post(reverse("forums:helpful", args=[community.slug, opening.pk]), **htmx)
+    assert "1 found this helpful" in text(response)
+
+    # Without JavaScript the same forms post and come back to the post.
+    plain = client.post(reverse("forums:react", args=[community.slug, opening.pk]), {"kind": "thanks"})
+    assert plain.status_code == 302 and plain["Location"].endswith("#post-1")
+
+
+def test_similar_threads_wait_for_a_title_that_says_enough(login, member, community):
+    make_thread(member, community, title="Baselines for benefits before the project starts")
+    client = login(member)
+    url = reverse("forums:similar", args=[community.slug])
+    assert "Baselines for benefits" in text(client.get(url, {"title": "Benefits baselines?"}))
+    assert text(client.get(url, {"title": "Benefit"})).strip() == ""
+
+
 def test_authors_cannot_react_to_themselves_and_outsiders_get_404(
     login, core_member, outsider, closed_community, facilitator
 ):
@@ -181,3 +223,48 @@ def test_the_user_card_shows_role_expertise_and_message_but_no_closed_roles_to_o
 
     card = words(login(outsider).get(reverse("user_card", args=[facilitator.pk])))
     assert "Assurance Reviewers" not in card and "Facilitator in Benefits Realisation" in card
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_lists_cost_the_same_with_reactions_bookmarks_drafts_images_and_photos(
+    login, member, community, django_assert_num_queries, rows
+):
+    """The discussions list, the Saved page and the members list, with 1 or 30 of each."""
+    from forums.models import Thread
+
+    from .helpers import bulk_threads
+
+    bulk_threads(community, member, rows)
+    others = [member_of(community) for _ in range(rows)]
+    for person in [member, *others]:
+        person.avatar = f"{person.pk:060d}.webp"  # a stored photo's name: a column, no join
+        person.save(update_fields=["avatar"])
+    threads = list(Thread.objects.filter(community=community))
+    posts = Post.objects.bulk_create(
+        Post(thread=t, community=community, author=others[i], number=1, body="See ![chart](x.png)",
+             body_html='<p><img src="/communities/benefits/images/abc.jpg" alt="chart"></p>',
+             reaction_counts={"thanks": 1})
+        for i, t in enumerate(threads)
+    )  # fmt: skip
+    Reaction.objects.bulk_create(Reaction(post=p, user=member, kind="thanks") for p in posts)
+    Bookmark.objects.bulk_create(Bookmark(post=p, user=member) for p in posts)
+    Draft.objects.bulk_create(Draft(user=member, key=f"reply:{t.pk}", body="Half a thought") for t in threads)
+    client = login(member)
+    pages = [
+        # as without them (tests/forums/test_query_counts.py)
+        (reverse("forums:thread_list", args=[community.slug]), 8, "Thread "),
+        (reverse("forums:saved"), SAVED_QUERIES, "See"),
+        (reverse("communities:members", args=[community.slug]), MEMBERS_QUERIES, "avatar--photo"),
+    ]
+    for url, queries, shown in pages:
+        client.get(url)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert shown in response.content.decode()
+
+
+# Saved: session, user, count, the page of bookmarks (with posts, threads, communities, authors),
+# sidebar, unread notifications. Members: the same 10 as without photos (the photo is a column of
+# the user row the page already loads).
+SAVED_QUERIES = 6
+MEMBERS_QUERIES = 10

@@ -10,6 +10,7 @@ from django.utils import timezone
 # `world` carries the people and communities made so far. Every seed must be safe to run twice.
 DEMO_MODULES = [
     "communities.demo",
+    "cop_platform.accounts.demo",
     "forums.demo",
     "hotseats.demo",
     "newsletters.demo",
@@ -17,7 +18,8 @@ DEMO_MODULES = [
     "forums.demo_craft",
     "forums.demo_moderation",
     "newsletters.demo_insight",
-    "forums.demo_recognition",  # last: the badge beat runs over everything seeded before
+    "forums.demo_recognition",  # the badge beat runs over everything seeded before
+    "newsletters.demo_bell",  # last: the bell's notifications, once every reply exists
 ]
 
 

@@ -1,0 +1,44 @@
+"""Demo notifications for `manage.py seed_demo` (runs last, once every demo reply exists): the
+bell of Priya and Grace as the live code would have filled it, worded by the same topic. Safe to
+run twice."""
+
+import datetime
+
+from . import notifying
+from .models import Notification
+
+
+def seed(world, unread=3):
+    """Replies to threads each demo persona took part in, and mentions of them, as the bell would
+    have them: dated like the posts, the newest `unread` still unread. No e-mail is sent."""
+    from forums.models import Post
+
+    topic = notifying.topic("forums.post")
+    for local in ("priya", "grace"):
+        person = world["people"][local]
+        if Notification.objects.filter(recipient=person).exists():
+            continue
+        threads = Post.objects.filter(author=person).values("thread_id")
+        posts = (
+            Post.objects.filter(thread_id__in=threads, deleted_at__isnull=True, hidden_at__isnull=True)
+            .exclude(author=person)
+            .select_related("community", "thread__community", "author")
+            .order_by("-created_at")[:12]
+        )
+        rows = []
+        for index, post in enumerate(posts):
+            mentioned = f"@{person.name}" in post.body
+            kind = "forums.mention" if mentioned else "forums.reply"
+            rows.append(
+                Notification(
+                    recipient=person,
+                    community=post.community,
+                    kind=kind,
+                    url=post.get_absolute_url(),
+                    text=topic.text(post, kind, person, {})[:300],
+                    target=f"thread:{post.thread_id}",
+                    created_at=post.created_at,
+                    read_at=None if index < unread else post.created_at + datetime.timedelta(hours=2),
+                )  # fmt: skip
+            )
+        Notification.objects.bulk_create(rows)
