@@ -116,9 +116,15 @@ def send_issue_batch(issue, delivery_ids, *, connection=None):
         .select_related("recipient")
         .order_by("pk")
     )
-    return sending.send_batch(
-        "newsletter", rows, lambda row: mail.newsletter_email(issue, row.recipient), connection=connection
-    )
+    stencil = None
+
+    def build(row):
+        # Rendered once per batch, on the first eligible row; each member gets their own copy.
+        nonlocal stencil
+        stencil = stencil or mail.newsletter_stencil(issue)
+        return stencil.message_for(row.recipient)
+
+    return sending.send_batch("newsletter", rows, build, connection=connection)
 
 
 def give_up_issue_batch(issue, delivery_ids, error):
