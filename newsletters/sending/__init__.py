@@ -5,6 +5,7 @@
     transport.py    the backend connection and what an SMTP error means
     eligibility.py  the checks made just before sending
     kinds.py        the registry of e-mail kinds (welcome, notification, digest, newsletter, ...)
+    stencil.py      one rendering per batch, personalised per recipient by substitution
 
 Guarantees (each has a test in tests/newsletters/test_sending.py):
 

@@ -62,7 +62,7 @@ def claim_many(rows):
         return []
     by_pk = {row.pk: row for row in rows}
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the caller's transaction if it has one
         won = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk__in=list(by_pk), status=S.PENDING)

@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail as outbox
+from django.core.mail.message import sanitize_address
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -94,9 +95,13 @@ def test_each_member_gets_their_own_unsubscribe_link_and_nobody_elses(smtp, reco
 def test_the_batch_is_rendered_once(smtp, recorder, community, facilitator):
     members = [member_of(community, email=f"reader{n}@example.org") for n in range(30)]
     issue = queued_issue(community, facilitator, members)
-    with mock.patch("newsletters.mail.build_email", wraps=build_email) as render:
+    with (
+        mock.patch("newsletters.mail.build_email", wraps=build_email) as render,
+        mock.patch("newsletters.sending.transport.sanitize_address", wraps=sanitize_address) as parse,
+    ):
         assert send(issue).sent == 30
     assert render.call_count == 1
+    assert parse.call_count == 1, "the sender's address is parsed once per batch, not per message"
 
 
 def test_a_batch_costs_the_same_queries_for_five_and_for_fifty_members(smtp, community, facilitator):
