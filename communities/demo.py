@@ -275,8 +275,8 @@ def seed_repertoire(people, communities):
     community that already has documents, so running it twice changes nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from . import services_repertoire as repertoire
     from .models import Document, Meeting, Rsvp
+    from .repertoire import services as repertoire
     from .samplefiles import make_docx, make_pdf, make_text
 
     def file(name, data):

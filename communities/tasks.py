@@ -13,7 +13,7 @@ from celery import shared_task
 def extract_version_text(version_id):
     """Read the words inside an uploaded PDF, Word or text file for search. Runs at most once
     per version: a second delivery finds it claimed and leaves it (or marks it not indexed)."""
-    from .services_repertoire import store_extracted_text
+    from .repertoire.services import store_extracted_text
 
     store_extracted_text(version_id)
 

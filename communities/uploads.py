@@ -36,5 +36,5 @@ class CappedUploadHandler(TemporaryFileUploadHandler):
 
 def use_capped_uploads(request):
     """Call before anything reads request.POST or request.FILES (the view must be csrf_exempt
-    and check CSRF itself afterwards, see views_library)."""
+    and check CSRF itself afterwards, see communities/repertoire/views/library.py)."""
     request.upload_handlers = [CappedUploadHandler(request)]

@@ -1,17 +1,15 @@
 from django.urls import path
 
-from . import (
-    views,
-    views_calendar,
-    views_craft,
-    views_insight,
-    views_invitations,
-    views_jobs,
-    views_library,
-    views_meetings,
-    views_moderation,
-    views_themes,
-)
+from .repertoire.views import jobs as views_jobs
+from .repertoire.views import library as views_library
+from .repertoire.views import meetings as views_meetings
+from .repertoire.views import themes as views_themes
+from .views import calendar as views_calendar
+from .views import community as views
+from .views import craft as views_craft
+from .views import insight as views_insight
+from .views import invitations as views_invitations
+from .views import moderation as views_moderation
 
 app_name = "communities"
 urlpatterns = [

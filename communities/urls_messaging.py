@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_messaging as views
+from .views import messaging as views
 
 app_name = "messaging"
 urlpatterns = [

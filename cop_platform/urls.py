@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from communities import views_calendar, views_moderation
-from communities import views_invitations as communities_invitations
+from communities.views import calendar as views_calendar
+from communities.views import invitations as communities_invitations
+from communities.views import moderation as views_moderation
 
 from . import views, views_people
 from .accounts.views import ConfirmEmailView

@@ -9,7 +9,7 @@ from django_ratelimit.decorators import ratelimit
 
 from communities.models import Activity, Community, Membership
 from communities.policy import mark_viewer_state
-from communities.search import search_repertoire
+from communities.repertoire.search import search_repertoire
 from cop_platform.markdown import render_markdown
 from forums import search as discussions
 from hotseats.models import Question

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from .models_surveys import Survey, SurveyQuestion
+from .models import Survey, SurveyQuestion
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 Kind = SurveyQuestion.Kind

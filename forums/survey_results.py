@@ -8,7 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from .models_surveys import SurveyAnswer, SurveyQuestion, SurveyResponse
+from .models import SurveyAnswer, SurveyQuestion, SurveyResponse
 
 Kind = SurveyQuestion.Kind
 BAR_WIDTH = 300  # chart units for 100 %

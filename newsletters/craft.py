@@ -146,7 +146,7 @@ def register_reply_target():
     targets.register(
         targets.Target(
             "conversation", load_conversations, reply_to_conversation,
-            rate="60/h", group="communities.views_messaging.conversation",
+            rate="60/h", group="communities.views.messaging.conversation",
         )
     )  # fmt: skip
 

@@ -115,7 +115,7 @@ class DocumentVersion(models.Model):
         FAILED = "failed", "text not indexed"
 
     # One attempt only: a file that crashes, hangs or exhausts the extractor is marked FAILED and
-    # never retried (see communities.services_repertoire.store_extracted_text).
+    # never retried (see communities.repertoire.services.store_extracted_text).
     text_status = models.CharField(max_length=10, choices=TextStatus.choices, blank=True, default="")
 
     class Meta:

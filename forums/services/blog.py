@@ -5,14 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from communities import activity
-from communities import services_repertoire as repertoire
 from communities.policy import access_for
+from communities.repertoire import services as repertoire
 from communities.services import CommunityError
 from cop_platform.emails import absolute_url
 
 from .. import signals
-from ..models import Thread
-from ..models_blog import BlogPost
+from ..models import BlogPost, Thread
 from .errors import ForumError
 from .posting import post_reply, start_thread
 

@@ -2,7 +2,7 @@
 
 Each function checks the policy, owns its transaction and raises ForumError with a message for
 the person who asked. Answering an anonymous survey writes the answers and the "has answered"
-marker in two unrelated rows (see forums/models_surveys.py) and records nothing in the log.
+marker in two unrelated rows (see forums/models/surveys.py) and records nothing in the log.
 """
 
 import datetime
@@ -12,12 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from communities import activity
-from communities import services_repertoire as repertoire
 from communities.policy import access_for
+from communities.repertoire import services as repertoire
 from communities.services import CommunityError
 
 from .. import signals
-from ..models_surveys import (
+from ..models import (
     QuickPoll,
     QuickPollVoter,
     Survey,

@@ -14,8 +14,7 @@ from communities.policy import get_community_for
 from cop_platform.markdown import render_markdown
 
 from ..forms_blog import BlogPostForm, CommentForm
-from ..models import Post
-from ..models_blog import BlogPost
+from ..models import BlogPost, Post
 from ..services import blog as services
 from ..services.errors import ForumError
 

@@ -14,7 +14,7 @@ from cop_platform.params import parse_int
 
 from .. import survey_results as tally
 from ..forms_surveys import QuestionForm, QuickPollForm, SurveyForm, answer_fields
-from ..models_surveys import QuickPoll, QuickPollVoter, Survey, SurveyParticipant, SurveyTheme
+from ..models import QuickPoll, QuickPollVoter, Survey, SurveyParticipant, SurveyTheme
 from ..services import surveys as services
 from ..services.errors import ForumError
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from communities import services_repertoire as services
+from communities.repertoire import services
 from communities.samplefiles import make_docx, make_pdf, make_text
 
 

@@ -79,7 +79,7 @@ def test_closed_community_documents_and_every_version_answer_404_to_non_members(
     request, client, login, member, closed_community, who
 ):
     document = upload(member, closed_community)
-    from communities import services_repertoire as services
+    from communities.repertoire import services
 
     services.add_version(member, document, upload=pdf_file(lines=["v2"]))
     if who != "anon":
@@ -208,7 +208,7 @@ def test_library_filters_by_kind_and_tag_and_sorts_by_downloads(login, member, c
 def test_library_query_count_does_not_grow_with_documents_and_versions(
     login, member, community, django_assert_num_queries
 ):
-    from communities import services_repertoire as services
+    from communities.repertoire import services
 
     client = login(member)
     url = reverse("communities:library", args=[community.slug])
@@ -230,7 +230,7 @@ def test_library_query_count_does_not_grow_with_documents_and_versions(
 def test_document_page_query_count_does_not_grow_with_versions(
     login, member, community, django_assert_num_queries
 ):
-    from communities import services_repertoire as services
+    from communities.repertoire import services
 
     client = login(member)
     document = upload(member, community)
@@ -260,7 +260,7 @@ def test_search_finds_words_inside_pdf_and_word_files_for_those_who_may_see_them
     assert "Toolkit" in page and "Secret" not in page
     assert "Template" in text(login(member).get(url, {"q": "dis-benefits"}))
 
-    from communities.search import search_repertoire
+    from communities.repertoire.search import search_repertoire
 
     assert [d.title for d in search_repertoire(outsider, "gateway").documents] == ["Toolkit"]
     assert {d.title for d in search_repertoire(member, "gateway").documents} == {"Toolkit", "Secret"}
@@ -279,7 +279,7 @@ def test_member_of_one_community_only(login, community):
 
 
 def test_uploader_edits_details_and_attaches_to_a_theme(login, member, facilitator, community):
-    from communities import services_repertoire as services
+    from communities.repertoire import services
 
     theme = services.create_theme(
         facilitator,
@@ -318,7 +318,7 @@ def test_facilitator_deletes_a_document_with_every_version_file(
     media_root,  # noqa: F811 - the fixture imported above
     on_commit,
 ):
-    from communities import services_repertoire as services
+    from communities.repertoire import services
 
     document = upload(member, community)
     services.add_version(member, document, upload=pdf_file(lines=["v2"]))
@@ -339,7 +339,7 @@ def test_facilitator_deletes_a_document_with_every_version_file(
 def test_on_postgresql_search_matches_word_forms_in_any_order(member, community, on_commit):
     from django.db import connection
 
-    from communities.search import search_repertoire
+    from communities.repertoire.search import search_repertoire
 
     if connection.vendor != "postgresql":
         pytest.skip("full-text search is PostgreSQL only; SQLite uses containment")

@@ -115,7 +115,7 @@ def test_capped_handler_keeps_only_the_start_of_an_oversized_file_but_reports_it
 
 
 def test_a_file_exactly_at_the_limit_is_accepted(settings):
-    from communities.services_repertoire import check_upload
+    from communities.repertoire.services import check_upload
 
     data = make_pdf(["fits"])
     settings.MAX_UPLOAD_BYTES = len(data)

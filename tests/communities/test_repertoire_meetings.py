@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from communities import services_repertoire as services
 from communities.models import Activity, Meeting, Rsvp
+from communities.repertoire import services
 from tests.utils import text
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from communities import services_repertoire as services
 from communities.extensions import ThemeSection, _theme_sections, register_theme_section
 from communities.models import Activity, Article, Theme
+from communities.repertoire import services
 from communities.services import CommunityError
 from tests.communities.repertoire_utils import media_root, upload  # noqa: F401
 from tests.utils import text

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from communities import extract
 from communities.models import DocumentVersion
-from communities.services_repertoire import store_extracted_text
+from communities.repertoire.services import store_extracted_text
 from cop_platform.celery import app as celery_app
 from tests.communities.repertoire_utils import media_root, pdf_file, upload  # noqa: F401 - fixture
 from tests.utils import text

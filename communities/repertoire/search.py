@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Document, DocumentVersion, Link, Meeting
+from ..models import Document, DocumentVersion, Link, Meeting
 
 LIMIT = 20
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from cop_platform.params import get_int
 
-from . import insight
-from .models import Membership
-from .policy import get_dashboard_for
+from .. import insight
+from ..models import Membership
+from ..policy import get_dashboard_for
 
 
 def _period(request):

@@ -9,7 +9,7 @@ from taggit.managers import TaggableManager
 from communities.models import Community
 from cop_platform.markdown import SafeHTML, render_markdown_fields
 
-from .models import Thread
+from .threads import Thread
 
 
 class BlogPostQuerySet(models.QuerySet):

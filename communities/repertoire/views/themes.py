@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
 
-from . import services_repertoire as services
-from .extensions import theme_sections_for
-from .forms_repertoire import ArticleForm, AttachDocumentForm, AttachMeetingForm, ThemeForm
-from .models import Article, Document, Meeting, Theme
-from .policy import get_community_for, get_in_community
-from .services import CommunityError
+from ...extensions import theme_sections_for
+from ...models import Article, Document, Meeting, Theme
+from ...policy import get_community_for, get_in_community
+from ...services import CommunityError
+from .. import services
+from ..forms import ArticleForm, AttachDocumentForm, AttachMeetingForm, ThemeForm
 
 
 def themes(request, slug):

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import guests, invitations
-from .invitations import InvitationError
-from .models import Invitation
-from .policy import get_community_for
-from .views import refuse_if_limited
+from .. import guests, invitations
+from ..invitations import InvitationError
+from ..models import Invitation
+from ..policy import get_community_for
+from .community import refuse_if_limited
 
 
 class InviteForm(forms.Form):

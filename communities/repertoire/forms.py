@@ -4,10 +4,10 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from . import filetypes
-from .models import Article, Document, Job, Link, Meeting, Rsvp, Theme
-from .services import CommunityError
-from .services_repertoire import check_upload
+from .. import filetypes
+from ..models import Article, Document, Job, Link, Meeting, Rsvp, Theme
+from ..services import CommunityError
+from .services import check_upload
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

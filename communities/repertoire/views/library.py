@@ -11,13 +11,13 @@ from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
 
-from . import services_repertoire as services
-from .forms_repertoire import DocumentFilterForm, DocumentForm, LinkForm, SearchForm, VersionForm
-from .models import Document, Link
-from .policy import get_community_for, get_in_community
-from .search import search_repertoire
-from .services import CommunityError
-from .uploads import use_capped_uploads
+from ...models import Document, Link
+from ...policy import get_community_for, get_in_community
+from ...services import CommunityError
+from ...uploads import use_capped_uploads
+from .. import services
+from ..forms import DocumentFilterForm, DocumentForm, LinkForm, SearchForm, VersionForm
+from ..search import search_repertoire
 
 SORTS = {"newest": ("-updated_at", "-pk"), "downloads": ("-download_count", "-pk"), "title": ("title", "pk")}
 

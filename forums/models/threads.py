@@ -337,19 +337,3 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor_id}"
-
-
-# Surveys and quick polls, blog posts, and each member's own things (reactions, bookmarks,
-# drafts, images) live in their own modules.
-from .models_blog import BlogPost, BlogPostQuerySet  # noqa: E402, F401
-from .models_personal import Bookmark, Draft, PostImage, Reaction  # noqa: E402, F401
-from .models_surveys import (  # noqa: E402, F401
-    QuickPoll,
-    QuickPollVoter,
-    Survey,
-    SurveyAnswer,
-    SurveyParticipant,
-    SurveyQuestion,
-    SurveyResponse,
-    SurveyTheme,
-)

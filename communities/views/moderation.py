@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
 
-from . import moderation
-from .forms import SanctionForm, SilenceForm, WatchedWordForm
-from .models import Membership, WatchedWord
-from .policy import get_community_for
-from .services import CommunityError
+from .. import moderation
+from ..forms import SanctionForm, SilenceForm, WatchedWordForm
+from ..models import Membership, WatchedWord
+from ..policy import get_community_for
+from ..services import CommunityError
 
 
 def _to_moderate(user, slug, pk):

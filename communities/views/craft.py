@@ -10,12 +10,12 @@ from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
 
-from . import craft_panels, nudges, path
-from .models import Membership, Nudge
-from .nudges import NudgeError
-from .path import PathError, Stage
-from .policy import get_community_for
-from .views import refuse_if_limited
+from .. import craft_panels, nudges, path
+from ..models import Membership, Nudge
+from ..nudges import NudgeError
+from ..path import PathError, Stage
+from ..policy import get_community_for
+from .community import refuse_if_limited
 
 # --- the participation path ----------------------------------------------------------------------
 

@@ -12,10 +12,10 @@ from django_ratelimit.decorators import ratelimit
 from cop_platform import pagecache
 from cop_platform.params import get_int
 
-from . import activity, services
-from . import health as health_signs
-from .extensions import panels_for
-from .forms import (
+from .. import activity, services
+from .. import health as health_signs
+from ..extensions import panels_for
+from ..forms import (
     CommunityProposalForm,
     CommunitySettingsForm,
     DecisionForm,
@@ -24,9 +24,9 @@ from .forms import (
     RejectionForm,
     RoleForm,
 )
-from .models import Community, Membership
-from .policy import can_review_proposals, get_community_for, get_public_profile_for, mark_viewer_state
-from .services import CommunityError
+from ..models import Community, Membership
+from ..policy import can_review_proposals, get_community_for, get_public_profile_for, mark_viewer_state
+from ..services import CommunityError
 
 
 def refuse_if_limited(request, form):

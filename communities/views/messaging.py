@@ -12,11 +12,11 @@ from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import INT_MAX, parse_int
 
-from . import messaging
-from .messaging import MessagingError
-from .models import Block, MessageReport, MessagingSettings
-from .policy import can_read_reports
-from .views import refuse_if_limited
+from .. import messaging
+from ..messaging import MessagingError
+from ..models import Block, MessageReport, MessagingSettings
+from ..policy import can_read_reports
+from .community import refuse_if_limited
 
 
 class MessageForm(forms.Form):

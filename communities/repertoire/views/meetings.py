@@ -10,16 +10,16 @@ from django.views.decorators.http import require_POST
 
 from cop_platform.params import get_int
 
-from . import guests
-from . import services_repertoire as services
-from .calendar import build_ics, meeting_entries_of
-from .forms_repertoire import MeetingForm, NotesForm, RsvpForm
-from .invitations import InvitationError
-from .models import Meeting, Rsvp
-from .policy import access_for, get_community_for, get_in_community
-from .services import CommunityError
-from .views_calendar import ics_response
-from .views_invitations import InviteForm as GuestInviteForm
+from ... import guests
+from ...calendar import build_ics, meeting_entries_of
+from ...invitations import InvitationError
+from ...models import Meeting, Rsvp
+from ...policy import access_for, get_community_for, get_in_community
+from ...services import CommunityError
+from ...views.calendar import ics_response
+from ...views.invitations import InviteForm as GuestInviteForm
+from .. import services
+from ..forms import MeetingForm, NotesForm, RsvpForm
 
 GOING = Count("rsvps", filter=Q(rsvps__response=Rsvp.Response.GOING))
 

@@ -11,11 +11,11 @@ from django_ratelimit.decorators import ratelimit
 
 from cop_platform.params import get_int
 
-from . import services_repertoire as services
-from .forms_repertoire import JobForm
-from .models import Job
-from .policy import get_community_for, get_in_community
-from .services import CommunityError
+from ...models import Job
+from ...policy import get_community_for, get_in_community
+from ...services import CommunityError
+from .. import services
+from ..forms import JobForm
 
 
 def jobs(request, slug):

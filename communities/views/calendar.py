@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import calendar, services_calendar
-from .extensions import calendar_sources
-from .models import Community, EventFollow
-from .policy import access_for, get_community_for
-from .services import CommunityError
+from .. import calendar, services_calendar
+from ..extensions import calendar_sources
+from ..models import Community, EventFollow
+from ..policy import access_for, get_community_for
+from ..services import CommunityError
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
