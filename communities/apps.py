@@ -24,6 +24,14 @@ class CommunitiesConfig(AppConfig):
             Tab("Dashboard", "communities:dashboard", order=95, visible=lambda a: a.can_see_dashboard)
         )
         register_tab(Tab("Settings", "communities:edit", order=100, visible=lambda a: a.can_edit_community))
+        register_tab(
+            Tab("Knowledge map", "communities:knowledge", order=70, more=True,
+                visible=lambda a: a.can_see_knowledge_map)
+        )  # fmt: skip
+        from .extensions import ExpertiseSource, register_expertise_source
+        from .knowledge import documents_evidence
+
+        register_expertise_source(ExpertiseSource("document", "documents shared", 2, documents_evidence, 40))
         self._register_repertoire()
         self._register_craft()
 

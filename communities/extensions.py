@@ -225,3 +225,59 @@ def register_calendar_source(source: CalendarSource):
 
 def calendar_sources():
     return list(_calendar_sources)
+
+
+# --- the knowledge map (communities.knowledge) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpertiseSource:
+    """Evidence of expertise another app holds (accepted answers, helpful marks, hot seats...).
+
+    `load(communities, person)` returns rows `(community_id, user_id, tag_name, when)`, one per
+    piece of evidence and tag, for the Community queryset `communities` (used as a subquery),
+    and only `person`'s when it is not None. Only evidence every viewer of the community may
+    see (nothing hidden, deleted or in draft). One query whatever the size.
+    """
+
+    key: str
+    label: str  # plural, for the page: "accepted answers"
+    weight: int
+    load: Callable
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class QuestionSource:
+    """Questions and who answers them, for knowledge gaps and single points of failure.
+
+    `load(communities, since)` returns `(asked, answered)`: rows `(community_id, question_key,
+    tag_name)` for questions asked since `since`, and rows `(community_id, tag_name, user_id)`
+    for visible answers written since `since` by someone other than the asker. Two queries.
+    """
+
+    key: str
+    load: Callable
+
+
+_expertise_sources: list[ExpertiseSource] = []
+_question_sources: list[QuestionSource] = []
+
+
+def register_expertise_source(source: ExpertiseSource):
+    if all(s.key != source.key for s in _expertise_sources):
+        _expertise_sources.append(source)
+        _expertise_sources.sort(key=lambda s: s.order)
+
+
+def expertise_sources():
+    return list(_expertise_sources)
+
+
+def register_question_source(source: QuestionSource):
+    if all(s.key != source.key for s in _question_sources):
+        _question_sources.append(source)
+
+
+def question_sources():
+    return list(_question_sources)

@@ -9,6 +9,7 @@ from .views import community as views
 from .views import craft as views_craft
 from .views import insight as views_insight
 from .views import invitations as views_invitations
+from .views import knowledge as views_knowledge
 from .views import moderation as views_moderation
 
 app_name = "communities"
@@ -46,6 +47,7 @@ urlpatterns = [
     path("<slug:slug>/invitations/<int:pk>/", views_invitations.invitation_action, name="invitation_action"),
     path("<slug:slug>/dashboard/", views_insight.dashboard, name="dashboard"),
     path("<slug:slug>/dashboard/<slug:key>.csv", views_insight.dashboard_csv, name="dashboard_csv"),
+    path("<slug:slug>/knowledge/", views_knowledge.community_map, name="knowledge"),
     # The shared repertoire: library, links, search, themes, articles, meetings, jobs.
     path("<slug:slug>/library/", views_library.library, name="library"),
     path("<slug:slug>/library/upload/", views_library.document_upload, name="document_upload"),

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from communities.views import calendar as views_calendar
 from communities.views import invitations as communities_invitations
+from communities.views import knowledge as communities_knowledge
 from communities.views import moderation as views_moderation
 
 from . import views, views_people
@@ -19,6 +20,7 @@ urlpatterns = [
     path("people/<int:pk>/card/", views.user_card, name="user_card"),
     path("people/<int:pk>/suspend/", views_moderation.suspend, name="suspend"),
     path("search/", views.search, name="search"),
+    path("knowledge/", communities_knowledge.site_map, name="knowledge_map"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("calendar/", views_calendar.my_calendar, name="my_calendar"),

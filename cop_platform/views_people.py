@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from communities.knowledge import expertise_of
 from communities.models import Activity, Community, Membership, Presence
 from communities.path import stage_name
 from communities.policy import can_see_last_active, can_see_profile, people_visible_to
@@ -59,6 +60,7 @@ def profile(request, pk):
             "memberships": memberships,
             "in_common": [m for m in memberships if m.in_common],
             "expertise": list(person.expertise.all()),
+            "inferred": expertise_of(person, Community.objects.visible_to(viewer))[:12],
             "recognition": recognition_for(person, viewer),
             "recent": recent,
             "last_active": last_active,

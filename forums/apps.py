@@ -50,6 +50,20 @@ class ForumsConfig(AppConfig):
         from . import insight
 
         register_insight(InsightSource("questions", insight.dashboard_figures, order=10))
+        from communities.extensions import (
+            ExpertiseSource,
+            QuestionSource,
+            register_expertise_source,
+            register_question_source,
+        )
+
+        from . import knowledge
+
+        register_expertise_source(
+            ExpertiseSource("accepted", "accepted answers", 3, knowledge.accepted_answers, 10)
+        )
+        register_expertise_source(ExpertiseSource("helpful", "helpful marks", 1, knowledge.helpful_marks, 20))
+        register_question_source(QuestionSource("questions", knowledge.questions_and_answerers))
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_ensure_fts, sender=self, dispatch_uid="forums-fts")

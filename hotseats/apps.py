@@ -42,3 +42,10 @@ class HotseatsConfig(AppConfig):
         from . import insight
 
         register_insight(InsightSource("hotseats", insight.dashboard_figures, order=20))
+        from communities.extensions import ExpertiseSource, register_expertise_source
+
+        from . import knowledge
+
+        register_expertise_source(
+            ExpertiseSource("hotseat", "hot seats answered as the expert", 5, knowledge.experts_answered, 30)
+        )

@@ -176,4 +176,8 @@ def seed(world):
             _at(now, days=-2),
             people["tom"],
         )
+    # What each expert knows, for the knowledge map (set every run: `set` is idempotent).
+    past.tags.set(["benefits realisation", "benefits measurement"])
+    current.tags.set(["business cases", "optimism bias"])
+    upcoming.tags.set(["gateway reviews", "recommendations"])
     return {**world, "hotseats": [past, current, upcoming]}

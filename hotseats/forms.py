@@ -18,9 +18,9 @@ class HotSeatForm(forms.ModelForm):
         model = HotSeat
         fields = [
             "title", "topic", "description", "expert_name", "expert_email", "expert_bio",
-            "opens_at", "closes_at", "theme",
+            "opens_at", "closes_at", "theme", "tags",
         ]  # fmt: skip
-        labels = {"opens_at": "Opens", "closes_at": "Closes", "theme": "Theme"}
+        labels = {"opens_at": "Opens", "closes_at": "Closes", "theme": "Theme", "tags": "Topics (tags)"}
         help_texts = {
             "expert_email": "A member, anyone with an account, or someone new: if the address has no account "
             "yet, we e-mail them an invitation to sign up.",

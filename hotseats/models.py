@@ -12,6 +12,7 @@ from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from taggit.managers import TaggableManager
 
 from communities.models import Community, Theme
 from communities.policy.querysets import restrict
@@ -69,6 +70,10 @@ class HotSeat(models.Model):
     )
     description = models.TextField(blank=True, help_text="Markdown is supported.")
     description_html = models.TextField(blank=True, editable=False)
+    # What the expert knows, for the knowledge map (communities.knowledge).
+    tags = TaggableManager(
+        blank=True, help_text="Separate tags with commas, e.g. “benefits realisation, metrics”."
+    )
 
     # The expert: set at once when the e-mail belongs to an account, else when the invitee
     # signs up or signs in with that address (see services.claim_invitations).

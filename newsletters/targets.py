@@ -137,5 +137,9 @@ def _follow_up(user, question, text):
 
 
 register(Target("thread", _threads, _reply_to_thread, rate="30/h", group="forums.views.threads.reply"))
-register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.views.hotseat_detail"))
-register(Target("question", _questions, _follow_up, rate="60/h", group="hotseats.views.question_follow_up"))
+register(Target("hotseat", _hotseats, _ask, rate="30/h", group="hotseats.views.hotseats.hotseat_detail"))
+register(
+    Target(
+        "question", _questions, _follow_up, rate="60/h", group="hotseats.views.questions.question_follow_up"
+    )
+)

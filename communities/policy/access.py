@@ -67,6 +67,11 @@ class CommunityAccess:
         return self.can_view
 
     @property
+    def can_see_knowledge_map(self):
+        """Who knows what names people, so like profiles it needs signing in."""
+        return self.can_view and self.user.is_authenticated
+
+    @property
     def can_join(self):
         return (
             self.user.is_authenticated

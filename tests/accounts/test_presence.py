@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities import activity
-from communities.models import Presence
+from communities.models import Document, Presence
 from forums.services import blog
 from tests.factories import UserFactory
 from tests.utils import words
@@ -91,11 +91,15 @@ def test_pages_cost_the_same_queries_with_few_or_many_people_and_contributions(
     client = login(core_member)
     activity.record(community, member, "blog.published", "Blog: one")
     # session, user, person, person's memberships I may see, my communities, recent
-    # contributions, last active, expertise, recognition, then the layout's two
-    with django_assert_num_queries(11) as first:
+    # contributions, last active, expertise, inferred expertise (accepted answers, helpful
+    # marks, hot seats, documents), recognition, then the layout's two
+    with django_assert_num_queries(15) as first:
         profile(client, member)
     for i in range(20):
         activity.record(community, member, "blog.published", f"Blog: {i}")
+        Document.objects.create(community=community, title=f"D{i}", uploaded_by=member).tags.set(
+            [f"t{i}", "x y"]
+        )
     with django_assert_num_queries(len(first.captured_queries)):
         profile(client, member)
 

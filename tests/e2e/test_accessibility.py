@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from communities.demo import DEMO_PASSWORD
 from communities.models import Conversation
+from cop_platform.accounts.models import User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,8 @@ FACILITATOR_PAGES = [
     "/communities/benefits-realisation/",
     "/communities/benefits-realisation/members/",
     "/communities/benefits-realisation/dashboard/",
+    "/communities/benefits-realisation/knowledge/",
+    "/knowledge/",
     "/communities/benefits-realisation/themes/",
     "/communities/benefits-realisation/meetings/",
     "/communities/benefits-realisation/jobs/",
@@ -73,5 +76,7 @@ def test_main_pages_have_no_serious_accessibility_problems(page, settings, tmp_p
     found += problems(page, FACILITATOR_PAGES)
     conversation = Conversation.objects.filter(started_by__email="priya@example.com").first()
     found += problems(page, [conversation.get_absolute_url()])
+    # A profile with inferred expertise beside the declared kind (the knowledge map's third view).
+    found += problems(page, [User.objects.get(email="maya@example.com").get_absolute_url()])
 
     assert found == []

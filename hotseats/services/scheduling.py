@@ -1,6 +1,6 @@
-"""Every change to a hot seat goes through these functions.
+"""The hot seat itself: its expert (invitation, claiming it), scheduling, opening and closing.
 
-Each checks the policy, owns its transaction and raises HotSeatError with a message fit to
+Each function checks the policy, owns its transaction and raises HotSeatError with a message fit to
 show the person who asked. Opening and closing on time is `advance_due()`, run by the beat
 task; it claims each transition with a conditional UPDATE, so running it twice is harmless.
 """
@@ -9,24 +9,18 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from communities import activity
 from communities.policy import (
     access_for,
-    can_answer_in_hotseat,
-    can_ask_in_hotseat,
-    can_edit_hotseat_question,
-    can_follow_up_in_hotseat,
-    can_vote_in_hotseat,
 )
 from cop_platform.refusals import Refused
 
-from . import signals
-from .models import FollowUp, HotSeat, Question, Vote
+from .. import signals
+from ..models import HotSeat
 
 DEFAULT_LENGTH = datetime.timedelta(days=5)
 Status = HotSeat.Status
@@ -144,7 +138,7 @@ def accept_invitation(user, hotseat, token):
 @transaction.atomic
 def create_hotseat(
     actor, community, *, title, topic, expert_email, expert_name, opens_at, closes_at=None,
-    description="", expert_bio="", theme=None, schedule=False,
+    description="", expert_bio="", theme=None, tags=(), schedule=False,
 ):  # fmt: skip
     """Create a hot seat as a draft (or scheduled at once with schedule=True)."""
     _require_runner(actor, community)
@@ -158,6 +152,8 @@ def create_hotseat(
     )  # fmt: skip
     _set_expert(hotseat, expert_email, expert_name)
     hotseat.save()
+    if tags:
+        hotseat.tags.set(list(tags))
     if schedule:
         hotseat = schedule_hotseat(actor, hotseat)
     return hotseat
@@ -182,6 +178,8 @@ def update_hotseat(actor, hotseat, **fields):
     expert_email = fields.pop("expert_email", hotseat.expert_email)
     expert_name = fields.pop("expert_name", hotseat.expert_name)
     expert_changed = _set_expert(hotseat, expert_email, expert_name)
+    if "tags" in fields:
+        hotseat.tags.set(list(fields.pop("tags") or []))
     for name, value in fields.items():
         setattr(hotseat, name, value)
     hotseat.opens_at, hotseat.closes_at = opens_at, closes_at
@@ -342,188 +340,3 @@ def advance_due(now=None):
         with transaction.atomic():
             opened += _mark_opened(hotseat)
     return opened, closed
-
-
-# --- questions ----------------------------------------------------------------------------
-
-
-def _clean_body(body, what="question"):
-    body = (body or "").strip()
-    if not body:
-        raise HotSeatError(f"Please write your {what} first.")
-    return body
-
-
-def _refuse_unless_taking_questions(hotseat):
-    state = hotseat.state
-    if state == Status.CLOSED:
-        raise HotSeatError(
-            f"This hot seat closed on {_when(hotseat.closes_at)}, so it no longer takes questions. "
-            "You can start a discussion in the community instead."
-        )
-    if state == Status.DRAFT:
-        raise HotSeatError("This hot seat is not published yet.")
-
-
-@transaction.atomic
-def ask_question(user, hotseat, body):
-    """A member asks, in advance (while scheduled) or while the hot seat is open."""
-    access = access_for(user, hotseat.community)
-    if not can_ask_in_hotseat(access):
-        raise HotSeatError(f"Only members of {hotseat.community.name} can ask questions here.")
-    _refuse_unless_taking_questions(hotseat)
-    question = Question.objects.create(hotseat=hotseat, author=user, body=_clean_body(body))
-    # Asking counts as contributing on the dashboard (communities.insight.CONTRIBUTION_VERBS).
-    activity.record(
-        hotseat.community, user, "hotseat.asked", f"{user.name} asked a question in the hot seat {hotseat.title}",
-        url=question.get_absolute_url(), target=question,
-    )  # fmt: skip
-    return question
-
-
-@transaction.atomic
-def vote(user, question):
-    """One vote per member per question; voting twice is refused."""
-    hotseat = question.hotseat
-    if not can_vote_in_hotseat(access_for(user, hotseat.community)):
-        raise HotSeatError(f"Only members of {hotseat.community.name} can vote on questions.")
-    if hotseat.is_closed:
-        raise HotSeatError("This hot seat has closed; voting has ended.")
-    if question.author_id == user.pk:
-        raise HotSeatError("You asked this question, so it already has your support.")
-    if question.is_hidden or question.merged_into_id:
-        raise HotSeatError("This question is no longer in the queue.")
-    try:
-        with transaction.atomic():
-            Vote.objects.create(question=question, user=user)
-    except IntegrityError as error:
-        raise HotSeatError("You have already voted for this question.") from error
-    Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") + 1)
-    question.refresh_from_db(fields=["vote_count"])
-    return question
-
-
-@transaction.atomic
-def withdraw_vote(user, question):
-    """Take back one's vote while the hot seat is still taking questions."""
-    if question.hotseat.is_closed:
-        raise HotSeatError("This hot seat has closed; votes can no longer change.")
-    deleted, _ = Vote.objects.filter(question=question, user=user).delete()
-    if not deleted:
-        raise HotSeatError("You had not voted for this question.")
-    Question.objects.filter(pk=question.pk).update(vote_count=F("vote_count") - 1)
-    question.refresh_from_db(fields=["vote_count"])
-    return question
-
-
-@transaction.atomic
-def edit_question(user, question, body):
-    access = access_for(user, question.hotseat.community)
-    if not can_edit_hotseat_question(access, question):
-        raise HotSeatError("You can only edit your own questions.")
-    if not access.can_run_hotseat:
-        if question.is_answered:
-            raise HotSeatError("This question has been answered, so it can no longer be changed.")
-        if question.hotseat.is_closed:
-            raise HotSeatError("This hot seat has closed, so questions can no longer be changed.")
-    question.body = _clean_body(body)
-    question.edited_at, question.edited_by = timezone.now(), user
-    question.save(update_fields=["body", "edited_at", "edited_by"])
-    return question
-
-
-@transaction.atomic
-def hide_question(actor, question, hidden=True):
-    """Facilitators hide off-topic questions (and can bring them back)."""
-    _require_runner(actor, question.hotseat.community)
-    if hidden:
-        question.hidden_at, question.hidden_by = timezone.now(), actor
-        activity.withdraw(question)
-    else:
-        question.hidden_at, question.hidden_by = None, None
-        activity.restore(question)
-    question.save(update_fields=["hidden_at", "hidden_by"])
-    return question
-
-
-@transaction.atomic
-def merge_question(actor, question, into):
-    """Fold a duplicate into another question; its votes (and its asker's support) move across."""
-    _require_runner(actor, question.hotseat.community)
-    question = Question.objects.select_for_update().get(pk=question.pk)
-    into = Question.objects.select_for_update().get(pk=into.pk)
-    if question.pk == into.pk:
-        raise HotSeatError("Choose a different question to merge this one into.")
-    if into.hotseat_id != question.hotseat_id:
-        raise HotSeatError("Questions can only be merged within the same hot seat.")
-    if question.is_answered:
-        raise HotSeatError("This question has already been answered; hide it instead of merging.")
-    if into.merged_into_id or into.is_hidden:
-        raise HotSeatError("That question is itself hidden or merged; choose the one that stays.")
-    supporters = set(Vote.objects.filter(question=question).values_list("user_id", flat=True))
-    if question.author_id:
-        supporters.add(question.author_id)
-    supporters.discard(into.author_id)
-    supporters -= set(Vote.objects.filter(question=into).values_list("user_id", flat=True))
-    Vote.objects.bulk_create([Vote(question=into, user_id=uid) for uid in supporters])
-    Vote.objects.filter(question=question).delete()
-    Question.objects.filter(pk=into.pk).update(vote_count=F("vote_count") + len(supporters))
-    Question.objects.filter(pk=question.pk).update(merged_into=into, vote_count=0)
-    question.refresh_from_db()
-    return question
-
-
-# --- answers ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def answer_question(user, question, body):
-    """The expert answers (or revises an answer) while the hot seat is open."""
-    question = Question.objects.select_for_update().select_related("hotseat__community").get(pk=question.pk)
-    hotseat = question.hotseat
-    if not can_answer_in_hotseat(access_for(user, hotseat.community), hotseat):
-        raise HotSeatError(
-            f"Only the invited expert, {hotseat.expert_display_name}, can answer questions here."
-        )
-    state = hotseat.state
-    if state == Status.SCHEDULED:
-        raise HotSeatError(
-            f"The hot seat opens on {_when(hotseat.opens_at)}; answers can be posted from then."
-        )
-    if state != Status.OPEN:
-        raise HotSeatError("This hot seat has closed; answers can no longer be posted.")
-    if question.is_hidden or question.merged_into_id:
-        raise HotSeatError("This question was hidden or merged by a facilitator.")
-    body = _clean_body(body, "answer")
-    first = not question.is_answered
-    now = timezone.now()
-    question.answer = body
-    if first:
-        question.answered_at, question.answered_by = now, user
-    else:
-        question.answer_edited_at = now
-    question.save(update_fields=["answer", "answered_at", "answered_by", "answer_edited_at"])
-    if first:
-        activity.record(
-            hotseat.community, user, "hotseat.answered",
-            f"{user.name} answered “{question.body[:80]}” in the hot seat {hotseat.title}",
-            url=question.get_absolute_url(), target=question,
-        )  # fmt: skip
-        signals.question_answered.send(sender=Question, question=question)
-    return question
-
-
-@transaction.atomic
-def follow_up(user, question, body):
-    """A member follows up under an answer, or the expert replies, while the hot seat is open."""
-    hotseat = question.hotseat
-    access = access_for(user, hotseat.community)
-    if not can_follow_up_in_hotseat(access, hotseat):
-        raise HotSeatError(f"Only members of {hotseat.community.name} can follow up here.")
-    if not question.is_answered:
-        raise HotSeatError("Follow-ups go under an answer; this question has not been answered yet.")
-    if hotseat.state != Status.OPEN:
-        raise HotSeatError("This hot seat has closed; follow-ups are no longer taken.")
-    follow = FollowUp.objects.create(question=question, author=user, body=_clean_body(body, "follow-up"))
-    signals.follow_up_posted.send(sender=FollowUp, follow_up=follow)
-    return follow
