@@ -3,8 +3,9 @@
 General on purpose: an invitation has a `purpose` ("community" here) and may name a target
 (`target_type`, `target_id`); another feature registers what accepting its purpose does with
 `register_acceptor(purpose, fn)`, where `fn(user, invitation)` runs inside the accepting
-transaction. The e-mail is newsletters' job: `signals.invitation_sent` (invitation, number)
-is sent for every sending, and the receiver sends it once per number.
+transaction. The e-mail is newsletters' job: `signals.invitations_sent` (invitations, number 1) for the ones
+created together and `signals.invitation_sent` (invitation, number) for a resend; the receiver
+sends each number once, one batch per form.
 """
 
 import re
@@ -100,8 +101,8 @@ def invite(facilitator, community, emails, note="", *, purpose="community", targ
                         created_at=now, send_count=1,
                     )
                 )  # fmt: skip
-        for invitation in created:
-            signals.invitation_sent.send(sender=Invitation, invitation=invitation, number=1)
+        if created:
+            signals.invitations_sent.send(sender=Invitation, invitations=created, number=1)
     return created, skipped
 
 

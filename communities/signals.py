@@ -24,6 +24,8 @@ stage_changed = Signal()
 message_sent = Signal()
 # invitation: an Invitation to (re)send by e-mail; number: which sending this is (1, 2, ...).
 invitation_sent = Signal()
+# invitations: Invitations created together (one form), to send by e-mail as one batch; number: 1.
+invitations_sent = Signal()
 # community: staff warned its facilitators it will be marked dormant; by: the admin.
 dormancy_warned = Signal()
 # community: an active community whose facilitators have all gone quiet (or that has none);

@@ -47,6 +47,11 @@ def absolute_markdown_links(text: str) -> str:
     return _MARKDOWN_PATH.sub(lambda m: f"]({settings.SITE_URL}{m.group(1)})", text)
 
 
+def message_domain() -> str:
+    """The host name of SITE_URL, for Message-ID and List-Id."""
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
 def build_email(
     name: str,
     context: dict,
@@ -72,7 +77,7 @@ def build_email(
     text = render_plain_text(f"emails/{name}.txt", context)
     html = absolute_links(_inliner.inline(render_to_string(f"emails/{name}.html", context)))
 
-    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    domain = message_domain()
     headers = {"Message-ID": make_msgid(domain=domain)}
     if list_id:
         headers["List-Id"] = f"<{list_id}.{domain}>"

@@ -1,8 +1,9 @@
 """The built-in e-mail kinds and how digest and newsletter batches run on the sending engine.
 
 Kinds (registered here, see newsletters/sending/kinds.py):
-- "newsletter": one community's issue; rows claimed 25 at a time just before they go out
-  (the issue page's numbers move as it sends; a crash leaves at most 25 rows unknown);
+- "newsletter": one community's issue, rendered once per batch and personalised per member
+  (sending/stencil.py); rows claimed 25 at a time just before they go out (the issue page's
+  numbers move as it sends; a crash leaves at most 25 rows unknown);
   skipped when the member left or was removed, switched the newsletter off, or the
   community is no longer live.
 - "digest": optional (counts towards the daily cap); composed for a batch of members,
@@ -16,7 +17,7 @@ Kinds (registered here, see newsletters/sending/kinds.py):
 import smtplib
 from collections import defaultdict
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from communities.models import Community, Membership
 
@@ -64,6 +65,28 @@ def _active_pairs(pairs):
     )
 
 
+def _active_pairs_and_off(pairs, switch):
+    """The ACTIVE (user_id, community_id) memberships among `pairs`, and those of them whose
+    preference `switch` ("newsletter", "immediate") is off: one query."""
+    if not pairs:
+        return set(), set()
+    switched_off = Preference.objects.filter(
+        user_id=OuterRef("user_id"), community_id=OuterRef("community_id"), **{switch: False}
+    )
+    rows = (
+        Membership.objects.active()
+        .filter(user_id__in={u for u, _ in pairs}, community_id__in={c for _, c in pairs})
+        .annotate(off=Exists(switched_off))
+        .values_list("user_id", "community_id", "off")
+    )
+    active, off = set(), set()
+    for user_id, community_id, is_off in rows:
+        active.add((user_id, community_id))
+        if is_off:
+            off.add((user_id, community_id))
+    return active, off
+
+
 # --- newsletter -------------------------------------------------------------------------------
 
 
@@ -75,12 +98,7 @@ def check_newsletter(rows):
         for row in rows
         if _key_pk(row.key) in issues
     }
-    active = _active_pairs(pairs)
-    off = set(
-        Preference.objects.filter(
-            user_id__in={u for u, _ in pairs}, community_id__in={c for _, c in pairs}, newsletter=False
-        ).values_list("user_id", "community_id")
-    )
+    active, off = _active_pairs_and_off(pairs, "newsletter")
     refused = {}
     for row in rows:
         issue = issues.get(_key_pk(row.key))
@@ -116,9 +134,15 @@ def send_issue_batch(issue, delivery_ids, *, connection=None):
         .select_related("recipient")
         .order_by("pk")
     )
-    return sending.send_batch(
-        "newsletter", rows, lambda row: mail.newsletter_email(issue, row.recipient), connection=connection
-    )
+    stencil = None
+
+    def build(row):
+        # Rendered once per batch, on the first eligible row; each member gets their own copy.
+        nonlocal stencil
+        stencil = stencil or mail.newsletter_stencil(issue)
+        return stencil.message_for(row.recipient)
+
+    return sending.send_batch("newsletter", rows, build, connection=connection)
 
 
 def give_up_issue_batch(issue, delivery_ids, error):

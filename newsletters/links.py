@@ -7,6 +7,7 @@ nothing about the person, so counts can never be traced back to anyone. No track
 """
 
 import datetime
+import functools
 import re
 
 from django.conf import settings
@@ -26,8 +27,18 @@ TEXT_URL = re.compile(r"(?<![\w/\"])(https?://[^\s<>\")\]]+)")
 
 
 def tracked(url, source):
-    token = signing.dumps({"u": url, "s": source}, salt=SALT, compress=True)
-    return absolute_url(reverse("newsletters:link", args=[token]))
+    return absolute_url(_link_pattern().replace("TOKEN", _token(url, source)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _token(url, source):
+    # Cached: every batch of an issue wraps the same links, and the tokens never expire.
+    return signing.dumps({"u": url, "s": source}, salt=SALT, compress=True)
+
+
+@functools.cache
+def _link_pattern():
+    return reverse("newsletters:link", args=["TOKEN"])
 
 
 def read(token):

@@ -8,6 +8,7 @@ from cop_platform.emails import absolute_links, absolute_markdown_links, absolut
 from cop_platform.markdown import stored_html
 
 from . import links
+from .sending.stencil import Stencil
 from .tokens import make_token
 
 
@@ -23,12 +24,18 @@ def _unsubscribe_pattern():
 
 def optional_email(name, context, recipient, *, list_name, list_id, reply_to=None):
     """An e-mail the member may switch off: RFC 8058 headers plus the link in the footer."""
+    return _optional(
+        name, context, recipient, recipient.email, make_token(recipient.pk, list_name), list_id, reply_to
+    )
+
+
+def _optional(name, context, recipient, to, token, list_id, reply_to):
     # One reverse() per process rather than per message: bulk mail renders thousands.
-    path = _unsubscribe_pattern().replace("TOKEN", make_token(recipient.pk, list_name))
+    path = _unsubscribe_pattern().replace("TOKEN", token)
     return build_email(
         name,
         {**context, "recipient": recipient, "preferences_url": _preferences_url()},
-        to=recipient.email,
+        to=to,
         reply_to=reply_to,
         unsubscribe_url=path,
         list_id=list_id,
@@ -58,6 +65,11 @@ def digest_email(recipient, sections, batch):
 
 
 def newsletter_email(issue, recipient, *, test=False):
+    return newsletter_stencil(issue, test=test).message_for(recipient)
+
+
+def newsletter_stencil(issue, *, test=False):
+    """The issue rendered once for a whole batch; `.message_for(member)` personalises it."""
     community = issue.community
     reply_to = [issue.author.email] if issue.author_id and issue.author.email else None
     # Links go through the aggregate counter (newsletters.links); a test copy is not counted.
@@ -70,25 +82,26 @@ def newsletter_email(issue, recipient, *, test=False):
     def track_text(text):
         return text if test else links.track_text(text, source)
 
-    return optional_email(
-        "newsletter",
-        {
-            "issue": issue,
-            "community": community,
-            "test": test,
-            # Sanitised on save; only the href values are rewritten to our own redirect.
-            # The draft links to site paths (easier to edit); the message needs full addresses,
-            # and every link but a test copy's goes through the aggregate counter.
-            "body_html": stored_html(track_html(absolute_links(issue.body_html))),
-            "body_text": track_text(absolute_markdown_links(issue.body)),
-            # Counted as an archive open when the page is read, so not wrapped.
-            "archive_url": absolute_url(issue_path(issue)),
-            "community_url": wrap(absolute_url(community.get_absolute_url())),
-        },
-        recipient,
-        list_name=f"newsletter:{community.pk}",
-        list_id=f"newsletter.{community.slug}",
-        reply_to=reply_to,
+    context = {
+        "issue": issue,
+        "community": community,
+        "test": test,
+        # Sanitised on save; only the href values are rewritten to our own redirect.
+        # The draft links to site paths (easier to edit); the message needs full addresses,
+        # and every link but a test copy's goes through the aggregate counter.
+        "body_html": stored_html(track_html(absolute_links(issue.body_html))),
+        "body_text": track_text(absolute_markdown_links(issue.body)),
+        # Counted as an archive open when the page is read, so not wrapped.
+        "archive_url": absolute_url(issue_path(issue)),
+        "community_url": wrap(absolute_url(community.get_absolute_url())),
+    }
+    list_name = f"newsletter:{community.pk}"
+    list_id = f"newsletter.{community.slug}"
+    return Stencil(
+        lambda to, token, recipient: _optional(
+            "newsletter", context, recipient, to, token, list_id, reply_to
+        ),
+        lambda recipient: make_token(recipient.pk, list_name),
     )
 
 

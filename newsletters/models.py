@@ -79,6 +79,8 @@ class Preference(models.Model):
 
 class Delivery(models.Model):
     """One outbound e-mail, unique per (recipient, kind, key): the same key is never sent twice.
+    Mail to an address without an account (an invitation) has no recipient and is unique per
+    (address, kind, key).
 
     The ledger of the sending engine (newsletters/sending/): a sender claims the row
     (pending -> sending) with a conditional UPDATE, re-checks eligibility, sends, then marks it
@@ -94,8 +96,9 @@ class Delivery(models.Model):
         SKIPPED = "skipped", "Skipped"
         UNKNOWN = "unknown", "Unknown (the server may have accepted it)"
 
+    # Empty for someone without an account (an invitation): the row is then unique per address.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     email = models.EmailField()
     kind = models.CharField(max_length=40)
@@ -111,7 +114,12 @@ class Delivery(models.Model):
     class Meta:
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="one_delivery_per_key")
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="one_delivery_per_key"),
+            models.UniqueConstraint(
+                fields=["email", "kind", "key"],
+                condition=models.Q(recipient__isnull=True),
+                name="one_delivery_per_address_and_key",
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "key", "status"]),

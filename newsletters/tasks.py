@@ -231,14 +231,30 @@ def tell_of_stage(membership_id, moved_by_id, note, stage_name):
 @shared_task
 def tell_author_of_review(post_id, approved):
     """Tell the author a facilitator approved their held post, or did not (with the reason)."""
-    from .review_notices import tell_author_of_review
+    from .sources.forums.reviews import tell_author_of_review
 
     tell_author_of_review(post_id, approved)
 
 
+@shared_task(bind=True, max_retries=5)
+def send_invitations(self, invitation_ids, number):
+    """Send sending `number` of these invitations as one batch (at most once per number);
+    deferred rows are retried with jittered backoff, then given up as failed."""
+    from . import sending
+    from .sources.communities import craft
+
+    result = craft.send_invitations(invitation_ids, number)
+    if result.retry:
+        if self.request.retries >= self.max_retries:
+            sending.ledger.give_up(result.retry, result.error)
+            return result.sent
+        raise self.retry(countdown=backoff(self.request.retries))
+    return result.sent
+
+
 @shared_task(bind=True, autoretry_for=RETRYABLE, retry_backoff=30, max_retries=6)
 def send_invitation(self, invitation_id, number):
-    """Send one sending of an invitation by e-mail (at most once per number)."""
+    """Kept for tasks queued before invitations were sent in batches."""
     from .sources.communities import craft
 
     return craft.send_invitation(invitation_id, number)

@@ -5,6 +5,7 @@
     transport.py    the backend connection and what an SMTP error means
     eligibility.py  the checks made just before sending
     kinds.py        the registry of e-mail kinds (welcome, notification, digest, newsletter, ...)
+    stencil.py      one rendering per batch, personalised per recipient by substitution
 
 Guarantees (each has a test in tests/newsletters/test_sending.py):
 
@@ -39,7 +40,8 @@ The batch API for other apps (docs/architecture.md, "Sending e-mail"):
     sending.fan_out("survey.invitation", f"survey:{survey.pk}", [(user.pk, user.email), ...])
 
 `fan_out` creates the rows in bulk and enqueues one task per BATCH_SIZE rows (call it from a
-task or on commit, never inside a request's transaction). One message at a time:
+task or on commit, never inside a request's transaction). A task that already holds
+one batch of members: `sending.send_now(kind, key, users, build)`. One message at a time:
 `newsletters.delivery.send_once(recipient, kind, key, build)`.
 """
 
@@ -63,6 +65,7 @@ __all__ = [
     "reserve",
     "reserve_many",
     "send_batch",
+    "send_now",
     "send_once",
 ]
 
@@ -88,6 +91,29 @@ def send_once(recipient, kind, key, build_message, *, connection=None):
     if result.retry:
         raise result.error
     return result.sent == 1
+
+
+def send_now(kind, key, users, build=None, *, connection=None):
+    """Reserve the rows of (kind, key) for `users` and send the pending ones now: one batch,
+    one connection, eligibility re-checked for all of them at once (call it from a task).
+
+    Returns the BatchResult; `result.retry` lists rows put back to pending by a temporary
+    failure: the task retries with `backoff` and the rows count their tries.
+    """
+    from ..models import Delivery
+
+    by_pk = {user.pk: user for user in users}
+    if not by_pk:
+        return BatchResult()
+    reserve_many(kind, key, [(user.pk, user.email) for user in by_pk.values()])
+    rows = list(
+        Delivery.objects.filter(
+            kind=kind, key=key, recipient_id__in=list(by_pk), status=Delivery.Status.PENDING
+        ).order_by("pk")
+    )
+    for row in rows:
+        row.recipient = by_pk[row.recipient_id]  # loaded by the caller: no query per row
+    return send_batch(kind, rows, build, connection=connection)
 
 
 def enqueue(kind, delivery_ids):

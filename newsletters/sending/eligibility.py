@@ -60,8 +60,8 @@ def check(kind, rows, now=None):
     """
     refused = {}
     for row in rows:
-        user = row.recipient
-        if not user.is_active:
+        user = row.recipient  # None: an address without an account (an invitation)
+        if user is not None and not user.is_active:
             refused[row.pk] = INACTIVE
     live = [row for row in rows if row.pk not in refused]
     blocked = suppressed(row.email for row in live)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 
 from ..models import Delivery
 from . import eligibility, kinds, ledger
@@ -65,72 +66,79 @@ def send_batch(kind_name, rows, build=None, *, connection=None):
         return result
     chunk = kind.claim_chunk or len(rows)
     transport = Transport(connection)
+    sent = []  # pks sent and not yet recorded: recorded with the next claim, or at the end
     try:
         for start in range(0, len(rows), chunk):
-            if not _send_chunk(kind, rows[start : start + chunk], build, transport, result):
+            if not _send_chunk(kind, rows[start : start + chunk], build, transport, result, sent):
                 # No connection could be opened: the rows not yet claimed stay pending.
                 result.retry += [row.pk for row in rows[start + chunk :]]
                 break
     finally:
-        transport.close()
-        result.connections = transport.connections
+        try:
+            # A crash before this line leaves these rows "sending": unknown, never resent.
+            ledger.mark_sent(sent)
+        finally:
+            transport.close()
+            result.connections = transport.connections
     return result
 
 
-def _send_chunk(kind, rows, build, transport, result):
+def _send_chunk(kind, rows, build, transport, result, sent):
     """Claim a chunk, re-check it, send it over `transport`, record the outcomes.
 
-    Returns False when the transport could not connect (the chunk's rows are released)."""
-    rows = ledger.claim_many(rows)
+    Returns False when the transport could not connect (the chunk's rows are released).
+    `sent` holds what the previous chunk sent: it is recorded in the same transaction as this
+    chunk's claim and skips (one commit), then collects this chunk's sent rows.
+    """
+    with transaction.atomic():
+        ledger.mark_sent(sent)
+        rows = ledger.claim_many(rows)
+        refused = eligibility.check(kind, rows) if rows else {}
+        if refused:
+            by_reason = defaultdict(list)
+            for row in rows:
+                if row.pk in refused:
+                    by_reason[refused[row.pk]].append(row)
+            ledger.mark_skipped(by_reason)
+    sent.clear()
     if not rows:
         return True
-    refused = eligibility.check(kind, rows)
     if refused:
-        by_reason = defaultdict(list)
-        for row in rows:
-            if row.pk in refused:
-                by_reason[refused[row.pk]].append(row)
-        ledger.mark_skipped(by_reason)
         for reason, skipped in by_reason.items():
             result.skipped[reason] = result.skipped.get(reason, 0) + len(skipped)
         rows = [row for row in rows if row.pk not in refused]
-    sent = []
-    try:
-        for index, row in enumerate(rows):
-            try:
-                message = build(row)
-            except Exception as error:  # a message that cannot be built never will be: no loop
-                logger.exception("could not build %s %s for delivery %s", kind.name, row.key, row.pk)
-                ledger.mark_failed(row, f"could not build the message: {error}")
-                result.failed += 1
-                continue
-            try:
-                outcome = transport.send(message)
-            except ConnectFailed as error:
-                # No connection: this row and the rest of the chunk wait for the retry, no try used up.
-                rest = rows[index:]
-                ledger.release_many(rest, error)
-                result.retry += [r.pk for r in rest]
-                result.error = error
-                return False
-            if outcome.result == SENT:
-                sent.append(row.pk)
-                result.sent += 1
-            elif outcome.result == UNKNOWN:
-                logger.warning("fate unknown: %s %s to %s: %s", kind.name, row.key, row.email, outcome.text)
-                ledger.mark_unknown(row, outcome.text)
-                result.unknown += 1
-            elif outcome.result == PERMANENT:
-                ledger.mark_failed(row, outcome.text)
-                result.failed += 1
+    for index, row in enumerate(rows):
+        try:
+            message = build(row)
+        except Exception as error:  # a message that cannot be built never will be: no loop
+            logger.exception("could not build %s %s for delivery %s", kind.name, row.key, row.pk)
+            ledger.mark_failed(row, f"could not build the message: {error}")
+            result.failed += 1
+            continue
+        try:
+            outcome = transport.send(message)
+        except ConnectFailed as error:
+            # No connection: this row and the rest of the chunk wait for the retry, no try used up.
+            rest = rows[index:]
+            ledger.release_many(rest, error)
+            result.retry += [r.pk for r in rest]
+            result.error = error
+            return False
+        if outcome.result == SENT:
+            sent.append(row.pk)
+            result.sent += 1
+        elif outcome.result == UNKNOWN:
+            logger.warning("fate unknown: %s %s to %s: %s", kind.name, row.key, row.email, outcome.text)
+            ledger.mark_unknown(row, outcome.text)
+            result.unknown += 1
+        elif outcome.result == PERMANENT:
+            ledger.mark_failed(row, outcome.text)
+            result.failed += 1
+        else:
+            assert outcome.result == TEMPORARY
+            result.error = outcome.error
+            if ledger.release(row, outcome.text):
+                result.retry.append(row.pk)
             else:
-                assert outcome.result == TEMPORARY
-                result.error = outcome.error
-                if ledger.release(row, outcome.text):
-                    result.retry.append(row.pk)
-                else:
-                    result.failed += 1
-    finally:
-        # A crash before this line leaves the chunk's sent rows "sending": unknown, never resent.
-        ledger.mark_sent(sent)
+                result.failed += 1
     return True

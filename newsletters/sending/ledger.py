@@ -45,6 +45,16 @@ def reserve_many(kind, key, recipients):
     )
 
 
+def reserve_addresses(kind, keyed_emails):
+    """Bulk-create pending rows without a recipient for [(key, email)] (addresses without an
+    account, e.g. invitations; existing rows untouched); returns nothing."""
+    Delivery.objects.bulk_create(
+        [Delivery(recipient=None, email=email, kind=kind, key=key) for key, email in keyed_emails],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+
+
 def claim(row):
     """pending -> sending for one row; True if this caller won it."""
     now = timezone.now()
@@ -62,7 +72,7 @@ def claim_many(rows):
         return []
     by_pk = {row.pk: row for row in rows}
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the caller's transaction if it has one
         won = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk__in=list(by_pk), status=S.PENDING)

@@ -13,7 +13,10 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,7 @@ class Transport:
         self.connections = 0
         self.in_data = False
         self._open = False
+        self._senders = {}
 
     def _watch(self, smtp):
         transport = self
@@ -92,7 +96,7 @@ class Transport:
         self.in_data = False
         message.connection = self.backend
         try:
-            self.backend.send_messages([message])
+            self._deliver(message)
         except Exception as error:
             result = classify(error, self.in_data)
             if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused) or (
@@ -101,6 +105,27 @@ class Transport:
                 self._reset()  # the conversation may be broken: the next message reconnects
             return Outcome(result, error)
         return Outcome(SENT)
+
+    def _deliver(self, message):
+        """Hand one message to the backend, or straight to its SMTP connection when the message
+        already holds its bytes (made from a stencil, for one plain address): what Django's
+        SMTP backend would send, without parsing both addresses again for every message."""
+        raw = getattr(message, "raw", None)
+        smtp = getattr(self.backend, "connection", None)
+        recipients = message.recipients()
+        if (
+            raw is None
+            or len(recipients) != 1
+            or not isinstance(smtp, smtplib.SMTP)
+            or getattr(type(self.backend), "_send", None) is not SMTPBackend._send  # plain Django SMTP only
+        ):
+            self.backend.send_messages([message])
+            return
+        sender = self._senders.get(message.from_email)
+        if sender is None:
+            encoding = message.encoding or settings.DEFAULT_CHARSET
+            sender = self._senders[message.from_email] = sanitize_address(message.from_email, encoding)
+        smtp.sendmail(sender, recipients, raw)
 
     def _reset(self):
         try:

@@ -8,7 +8,7 @@ the same module names, one per role:
   (`notifying.tell(topic, ...)` or a task), and the notification topics they name;
 - `digest.py`: digest sections (`digests.register_section`) read from that app's models;
 - e-mail that is more than a notification, by subject: `emails.py` (hot seats), `surveys.py`
-  (survey invitations), `craft.py` (private messages, path stages, invitations),
+  (survey invitations), `reviews.py` (the decision on a post held for approval), `craft.py` (private messages, path stages, invitations),
   `lifecycle.py` (dormant communities), `reminders.py` (the day before an event),
   `recognition.py` (badges awarded, a facilitator's thanks), `sponsor_reports.py` (sponsors'
   quarterly e-mail).

@@ -11,8 +11,9 @@ from communities.extensions import ChecklistItem
 from communities.models import Invitation, Meeting, Membership, Message
 from cop_platform.emails import build_email
 
-from ... import delivery
-from ...models import Preference
+from ... import delivery, sending
+from ...models import Delivery, Preference
+from ...sending import Kind, ledger
 from ...services import notify
 
 
@@ -75,17 +76,39 @@ def tell_of_stage(membership_id, moved_by_id, note, stage_name):
            community=membership.community, email=True)  # fmt: skip
 
 
-def send_invitation(invitation_id, number):
-    """Send sending `number` of an invitation at most once (a conditional UPDATE claims it)."""
-    invitation = Invitation.objects.select_related("community", "invited_by").filter(pk=invitation_id).first()
-    if invitation is None:
-        return False
-    claimed = Invitation.objects.filter(
-        pk=invitation.pk, sent_count=number - 1, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(sent_count=number, last_sent_at=timezone.now())
-    if not claimed:
-        return False
-    message = build_email(
+INVITATION_GONE = "invitation accepted or revoked"
+
+
+def _invitation_key(invitation_id, number):
+    return f"invitation:{invitation_id}:{number}"
+
+
+def _invitations(rows):
+    ids = {int(row.key.split(":")[1]) for row in rows}
+    return Invitation.objects.select_related("community", "invited_by").in_bulk(ids)
+
+
+def check_invitations(rows):
+    """Just before sending (sending engine): the invitation is still waiting (not accepted, not
+    revoked, its community live) and this sending was not sent already (`sent_count`, which
+    also covers sendings made before invitations had ledger rows). One query."""
+    invitations = _invitations(rows)
+    refused = {}
+    for row in rows:
+        _, pk, number = row.key.split(":")
+        invitation = invitations.get(int(pk))
+        if (
+            invitation is None
+            or not invitation.is_pending
+            or not invitation.community.is_live
+            or invitation.sent_count >= int(number)
+        ):
+            refused[row.pk] = INVITATION_GONE
+    return refused
+
+
+def invitation_email(invitation):
+    return build_email(
         "invitation",
         {
             "invitation": invitation,
@@ -97,13 +120,61 @@ def send_invitation(invitation_id, number):
         to=invitation.email,
         list_id="invitations",
     )
-    try:
-        message.send()
-    except Exception:
-        # Refused before the server took it: give the number back so a retry may send it.
-        Invitation.objects.filter(pk=invitation.pk, sent_count=number).update(sent_count=number - 1)
-        raise
-    return True
+
+
+def build_invitation(row):
+    return invitation_email(_invitations([row])[int(row.key.split(":")[1])])
+
+
+sending.register(
+    Kind(
+        "invitation",
+        build=build_invitation,
+        check=check_invitations,
+        description="an invitation to someone who may have no account yet",
+    )
+)
+
+
+def send_invitations(invitation_ids, number):
+    """Send sending `number` of these invitations as one batch of the sending engine: one
+    connection, rows per address (the invited may have no account), each key sent at most once.
+
+    Returns the BatchResult; `result.retry` lists rows a mail server deferred (retry the task).
+    """
+    invitations = Invitation.objects.select_related("community", "invited_by").in_bulk(list(invitation_ids))
+    if not invitations:
+        return sending.BatchResult()
+    keys = {_invitation_key(pk, number): invitation for pk, invitation in invitations.items()}
+    ledger.reserve_addresses("invitation", [(key, inv.email) for key, inv in keys.items()])
+    rows = list(
+        Delivery.objects.filter(
+            kind="invitation", key__in=list(keys), recipient__isnull=True, status=Delivery.Status.PENDING
+        ).order_by("pk")
+    )
+    for row in rows:
+        row.recipient = None
+    result = sending.send_batch("invitation", rows, lambda row: invitation_email(keys[row.key]))
+    sent = [
+        int(key.split(":")[1])
+        for key in Delivery.objects.filter(
+            kind="invitation", key__in=[row.key for row in rows], status=Delivery.Status.SENT
+        ).values_list("key", flat=True)
+    ]
+    if sent:
+        Invitation.objects.filter(pk__in=sent, sent_count__lt=number).update(
+            sent_count=number, last_sent_at=timezone.now()
+        )
+    return result
+
+
+def send_invitation(invitation_id, number):
+    """Send sending `number` of one invitation at most once; True if this call sent it. A
+    temporary SMTP failure re-raises the error so the task retries (the row counts its tries)."""
+    result = send_invitations([invitation_id], number)
+    if result.retry:
+        raise result.error
+    return result.sent == 1
 
 
 def chose_digest(membership):

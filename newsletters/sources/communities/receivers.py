@@ -60,4 +60,9 @@ def tell_of_stage(sender, membership, moved_by, note, stage_name, **kwargs):
 
 @receiver(signals.invitation_sent)
 def send_invitation(sender, invitation, number, **kwargs):
-    tasks.send_invitation.delay_on_commit(invitation.pk, number)
+    tasks.send_invitations.delay_on_commit([invitation.pk], number)
+
+
+@receiver(signals.invitations_sent)
+def send_invitations(sender, invitations, number, **kwargs):
+    tasks.send_invitations.delay_on_commit([invitation.pk for invitation in invitations], number)

@@ -5,11 +5,11 @@ claimed in forums' service); the receiver enqueues `invite_to_survey` on commit.
 builds the recipients from the one visibility rule (readers_of the survey) narrowed to active
 members, drops those who have answered (the reminder only; the "has answered" marker never
 says how), and enqueues batches of 50. Each message is a delivery row (member, "survey",
-"survey:<pk>:invite|reminder"), so nobody gets the same one twice. Members who switched off
-immediate e-mail for the community are skipped; every message has one-click unsubscribe.
+"survey:<pk>:invite|reminder"), so nobody gets the same one twice; each batch of 50 goes
+through the sending engine as one batch (`sending.send_now`), whose check re-asks `recipients`
+just before sending. Members who switched off immediate e-mail for the community are skipped;
+every message has one-click unsubscribe.
 """
-
-import smtplib
 
 from celery import shared_task
 from django.dispatch import receiver
@@ -19,12 +19,14 @@ from communities.policy import readers_of
 from forums import signals
 from forums.models import Survey, SurveyParticipant
 
-from ... import delivery, mail
-from ...models import Preference
+from ... import mail, sending
+from ...models import Delivery, Preference
+from ...sending import Kind
 from ..hotseats.emails import when_for
 
-RETRYABLE = (smtplib.SMTPException, OSError)
 BATCH = 50
+CLOSED = "survey closed"
+NOT_CHOSEN = "no longer invited"
 
 
 @receiver(signals.survey_invitations)
@@ -44,26 +46,74 @@ def recipients(survey, reminder, user_ids=None):
     return users.exclude(pk__in=off)
 
 
+def _survey(survey_id):
+    return Survey.objects.select_related("community").filter(pk=survey_id).first()
+
+
+def check_surveys(rows):
+    """Just before sending (sending engine): the survey is still open and each member would
+    still be chosen by `recipients` (a member, may see it, has not switched e-mail off, and for
+    the reminder has not answered yet). One query per survey and kind in the batch."""
+    by_key = {}
+    for row in rows:
+        by_key.setdefault(row.key, []).append(row)
+    refused = {}
+    for key, key_rows in by_key.items():
+        _, survey_id, kind = key.split(":")
+        survey = _survey(int(survey_id))
+        if survey is None or survey.state != "open":
+            refused.update(dict.fromkeys((row.pk for row in key_rows), CLOSED))
+            continue
+        ids = {row.recipient_id for row in key_rows}
+        still = set(recipients(survey, kind == "reminder", ids).values_list("pk", flat=True))
+        refused.update({row.pk: NOT_CHOSEN for row in key_rows if row.recipient_id not in still})
+    return refused
+
+
+def _message(user, survey, reminder, question_count):
+    context = {
+        "recipient": user, "survey": survey, "community": survey.community, "reminder": reminder,
+        "closes": when_for(user, survey.closes_at), "question_count": question_count,
+    }  # fmt: skip
+    return mail.optional_email(
+        "survey_invitation", context, user, list_name=f"immediate:{survey.community_id}",
+        list_id=f"surveys.{survey.community.slug}",
+    )  # fmt: skip
+
+
+def build_survey(row):
+    _, survey_id, kind = row.key.split(":")
+    survey = _survey(int(survey_id))
+    return _message(row.recipient, survey, kind == "reminder", survey.questions.count())
+
+
+sending.register(
+    Kind("survey", build=build_survey, check=check_surveys, description="a survey's invitation or reminder")
+)
+
+
+class TemporaryFailure(Exception):
+    """Some messages went back to pending (the mail server said "later"): retry the batch."""
+
+
 def send_batch(survey_id, reminder, user_ids):
-    survey = Survey.objects.select_related("community").filter(pk=survey_id).first()
+    """E-mail one batch as one batch of the sending engine (one connection, eligibility
+    re-checked for all at once); raises TemporaryFailure when rows went back to pending."""
+    survey = _survey(survey_id)
     if survey is None or survey.state != "open":
         return 0
     kind = "reminder" if reminder else "invite"
-    sent = 0
-    for user in recipients(survey, reminder, user_ids):
-
-        def build(user=user):
-            context = {
-                "recipient": user, "survey": survey, "community": survey.community, "reminder": reminder,
-                "closes": when_for(user, survey.closes_at), "question_count": survey.questions.count(),
-            }  # fmt: skip
-            return mail.optional_email(
-                "survey_invitation", context, user, list_name=f"immediate:{survey.community_id}",
-                list_id=f"surveys.{survey.community.slug}",
-            )  # fmt: skip
-
-        sent += bool(delivery.send_once(user, "survey", f"survey:{survey.pk}:{kind}", build))
-    return sent
+    users = list(recipients(survey, reminder, user_ids))
+    questions = survey.questions.count()
+    result = sending.send_now(
+        "survey",
+        f"survey:{survey.pk}:{kind}",
+        users,
+        lambda row: _message(row.recipient, survey, reminder, questions),
+    )
+    if result.retry:
+        raise TemporaryFailure(str(result.error)) from result.error
+    return result.sent
 
 
 # Task names are those of the module's old place (newsletters.survey_emails): queued tasks and the beat schedule
@@ -80,14 +130,17 @@ def invite_to_survey(survey_id, reminder):
     return len(ids)
 
 
-@shared_task(
-    bind=True,
-    queue="email",
-    autoretry_for=RETRYABLE,
-    retry_backoff=30,
-    max_retries=6,
-    name="newsletters.survey_emails.send_survey_batch",
-)
+@shared_task(bind=True, queue="email", max_retries=5, name="newsletters.survey_emails.send_survey_batch")
 def send_survey_batch(self, survey_id, reminder, user_ids):
-    """E-mail one batch; idempotent per member, survey and kind (invitation or reminder)."""
-    return send_batch(survey_id, reminder, user_ids)
+    """E-mail one batch; idempotent per member, survey and kind (invitation or reminder). Rows a
+    mail server deferred are retried with jittered backoff, then given up as failed."""
+    try:
+        return send_batch(survey_id, reminder, user_ids)
+    except TemporaryFailure as error:
+        if self.request.retries >= self.max_retries:
+            key = f"survey:{survey_id}:{'reminder' if reminder else 'invite'}"
+            Delivery.objects.filter(
+                kind="survey", key=key, recipient_id__in=user_ids, status=Delivery.Status.PENDING
+            ).update(status=Delivery.Status.FAILED, last_error=str(error)[:2000])
+            return 0
+        raise self.retry(exc=error, countdown=sending.backoff(self.request.retries)) from error

@@ -2,7 +2,7 @@
 
 from forums.models import Post
 
-from .services import notify
+from ...services import notify
 
 
 def tell_author_of_review(post_id, approved):
