@@ -167,7 +167,7 @@ def approve(request, slug, pk):
     try:
         services.approve_post(request.user, post)
     except ForumError as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     else:
         what = "discussion" if post.is_opening else "reply"
         messages.success(request, f"Approved: the {what} is public now, and people are told as usual.")
@@ -190,7 +190,7 @@ def reject(request, slug, pk):
         try:
             services.reject_post(request.user, post, form.cleaned_data["reason"])
         except ForumError as error:
-            form.add_error("reason", str(error))
+            show_refusal(request, error, form=form, field="reason")
         else:
             messages.success(
                 request,

@@ -21,7 +21,7 @@ from importlib import import_module
 
 MODULES = {
     "communities": ("receivers", "craft", "lifecycle", "reminders", "recognition", "sponsor_reports"),
-    "forums": ("receivers", "digest", "surveys"),
+    "forums": ("receivers", "digest", "surveys", "reviews"),
     "hotseats": ("receivers", "emails"),
 }
 

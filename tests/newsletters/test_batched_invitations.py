@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from communities import invitations
 from communities.models import Invitation
-from newsletters import craft
 from newsletters.models import Delivery, Suppression
+from newsletters.sources.communities import craft
 
 from .smtp import Recorder, SMTPServer
 

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from communities.models import Meeting, Membership, Rsvp
-from newsletters import calendar_reminders, sending, survey_emails
+from newsletters import sending
 from newsletters.models import Delivery
+from newsletters.sources.communities import reminders as calendar_reminders
+from newsletters.sources.forums import surveys as survey_emails
 
 from ..factories import member_of
 from ..forums.test_surveys import make_survey

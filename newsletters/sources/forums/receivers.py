@@ -148,7 +148,7 @@ def tell_facilitators_of_held_post(sender, post, **kwargs):
 
 @receiver(signals.post_reviewed)
 def tell_author_of_review(sender, post, approved, reviewer, **kwargs):
-    from . import tasks
+    from ... import tasks
 
     if post.author_id:
         tasks.tell_author_of_review.delay_on_commit(post.pk, approved)
