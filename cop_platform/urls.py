@@ -8,6 +8,7 @@ from communities.views import invitations as communities_invitations
 from communities.views import knowledge as communities_knowledge
 from communities.views import moderation as views_moderation
 from communities.views import recognition as views_recognition
+from newsletters.inbound.ses import SESTrackingWebhookView
 
 from . import views
 from .accounts.views import ConfirmEmailView
@@ -45,7 +46,8 @@ urlpatterns = [
     path("", include("newsletters.urls")),  # notifications/, email/, communities/<slug>/newsletter/
     # Postmark's signed (basic-auth) webhooks: bounces and complaints (tracking/), replies
     # by e-mail (inbound/); newsletters.inbound.webhooks turns them into suppressions and posts.
-    # Only Postmark's: anymail.urls also routes a dozen other providers' webhooks, some of which
+    # Amazon SES's bounces and complaints (through SNS, same basic auth): newsletters.inbound.ses.
+    # Only these: anymail.urls also routes a dozen other providers' webhooks, some of which
     # answered 500 (a missing SDK) to anyone (found by tests/security/test_bad_input.py).
     path(
         "anymail/",
@@ -61,6 +63,11 @@ urlpatterns = [
                         "postmark/tracking/",
                         PostmarkTrackingWebhookView.as_view(),
                         name="postmark_tracking_webhook",
+                    ),
+                    path(
+                        "amazon_ses/tracking/",
+                        SESTrackingWebhookView.as_view(),
+                        name="amazon_ses_tracking_webhook",
                     ),
                 ],
                 "anymail",
