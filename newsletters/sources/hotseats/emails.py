@@ -16,8 +16,10 @@ from communities.models import Membership
 from cop_platform.emails import build_email
 from hotseats.models import FollowUp, HotSeat, Question, Vote
 
-from ... import delivery, notifying
+from ... import delivery, notifying, sending
+from ...models import Delivery
 from ...notifying import Topic
+from ...sending import Kind, ledger
 from ...services import notify
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -221,22 +223,44 @@ def tell_expert(hotseat_id):
     return True
 
 
-def send_expert_invitation(hotseat_id):
-    """E-mail the invitation to an expert without an account. Sent once per address.
+INVITATION = "hotseat_invitation"
+INVITATION_GONE = "no longer waiting for this expert"
 
-    The invitee has no account, so there is no delivery-log recipient; the hot seat's own
-    `invite_sent_at` is claimed with a conditional UPDATE instead (released if SMTP refuses).
-    """
-    hotseat = HotSeat.objects.select_related("community", "created_by").filter(pk=hotseat_id).first()
-    if hotseat is None or hotseat.expert_id or hotseat.status == HotSeat.Status.DRAFT:
-        return False
-    claimed = HotSeat.objects.filter(pk=hotseat.pk, invite_sent_at__isnull=True, expert__isnull=True).update(
-        invite_sent_at=timezone.now()
+
+def _invitation_key(hotseat_pk, sending):
+    return f"hotseat:{hotseat_pk}:{sending}"
+
+
+def _waiting_for(hotseat, email):
+    """The hot seat still waits for an expert without an account at `email`."""
+    return (
+        hotseat is not None
+        and hotseat.expert_id is None
+        and hotseat.status != HotSeat.Status.DRAFT
+        and hotseat.state != HotSeat.Status.CLOSED
+        and (hotseat.expert_email or "").lower() == (email or "").lower()
     )
-    if not claimed:
-        return False
+
+
+def _hotseats_of(rows):
+    pks = {int(row.key.split(":")[1]) for row in rows}
+    return HotSeat.objects.select_related("community", "created_by").in_bulk(pks)
+
+
+def check_invitations(rows):
+    """Just before sending: the hot seat still waits for this expert (no account linked since,
+    the address not changed, not closed). One query."""
+    hotseats = _hotseats_of(rows)
+    return {
+        row.pk: INVITATION_GONE
+        for row in rows
+        if not _waiting_for(hotseats.get(int(row.key.split(":")[1])), row.email)
+    }
+
+
+def invitation_email(hotseat):
     url = reverse("hotseats:invitation", args=[hotseat.community.slug, hotseat.pk, hotseat.invite_token])
-    message = build_email(
+    return build_email(
         "hotseat_invitation",
         {
             "hotseat": hotseat, "community": hotseat.community, "inviter": hotseat.created_by,
@@ -246,12 +270,50 @@ def send_expert_invitation(hotseat_id):
         to=hotseat.expert_email,
         reply_to=[hotseat.created_by.email] if hotseat.created_by else None,
     )  # fmt: skip
-    try:
-        message.send()
-    except Exception:
-        HotSeat.objects.filter(pk=hotseat.pk).update(invite_sent_at=None)
-        raise
-    return True
+
+
+sending.register(
+    Kind(
+        INVITATION,
+        build=lambda row: invitation_email(_hotseats_of([row])[int(row.key.split(":")[1])]),
+        check=check_invitations,
+        description="a hot seat's invitation to an expert who has no account yet",
+    )
+)
+
+
+def send_expert_invitation(hotseat_id):
+    """E-mail the invitation to an expert without an account, through the sending engine.
+
+    The invitee has no account, so the ledger row carries the address. Each sending (the first,
+    then one per "Resend" by a facilitator, which clears `invite_sent_at`) has its own key,
+    numbered by the sendings already made, and goes at most once: the conditional UPDATE on
+    `invite_sent_at` lets one caller in, the ledger row makes a retry of the same sending reuse
+    it, and a connection lost after the server may have taken the message leaves the row
+    unknown (never sent again). Returns True if this call sent it; a temporary failure
+    releases the claim and re-raises, so the task retries the same sending.
+    """
+    hotseat = HotSeat.objects.filter(pk=hotseat_id).first()
+    if hotseat is None or not _waiting_for(hotseat, hotseat.expert_email):
+        return False
+    claimed_at = timezone.now()
+    claimed = HotSeat.objects.filter(pk=hotseat.pk, invite_sent_at__isnull=True, expert__isnull=True).update(
+        invite_sent_at=claimed_at
+    )
+    if not claimed:
+        return False
+    prefix = _invitation_key(hotseat.pk, "")
+    made = Delivery.objects.filter(kind=INVITATION, key__startswith=prefix).exclude(
+        status=Delivery.Status.PENDING
+    )
+    key = _invitation_key(hotseat.pk, made.count() + 1)
+    ledger.reserve_addresses(INVITATION, [(key, hotseat.expert_email.lower())])
+    rows = list(Delivery.objects.filter(kind=INVITATION, key=key, status=Delivery.Status.PENDING))
+    result = sending.send_batch(INVITATION, rows)
+    if result.retry:
+        HotSeat.objects.filter(pk=hotseat.pk, invite_sent_at=claimed_at).update(invite_sent_at=None)
+        raise result.error
+    return result.sent == 1
 
 
 def send_expert_daily(hotseat, now=None):
