@@ -123,7 +123,9 @@ def page_of_posts(user, thread, first, last):
     )
     if user.is_authenticated:
         posts = posts.annotate(**{f"overlay_{s.name}": s.build(user) for s in _post_states.values()})
-    posts = list(posts)
+    # The LIMIT tells PostgreSQL the page is small: without it, it expects most of a long
+    # thread's posts (numbers 1..25 are common) and hashes the whole user table for the authors.
+    posts = list(posts.order_by("number")[: last - first + 1])
     for post in posts:
         post.thread = thread
         post.community = thread.community
