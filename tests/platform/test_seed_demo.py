@@ -32,3 +32,23 @@ def test_seeding_the_demo_twice_changes_nothing_and_e_mails_nobody(settings, tmp
     held = Post.objects.held().get()
     assert held.community.slug == "benefits-realisation" and "guaranteed savings" in held.held_reason
     assert Flag.objects.filter(user__isnull=True, resolved_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_bell_shows_each_reply_once_dated_like_the_reply(settings, tmp_path):
+    """Seeding replies through the services queues live notifications that run on commit; the
+    bell's dated notifications replace them, so the bell does not say "just now" about a reply
+    from last week, nor show it twice."""
+    from collections import Counter
+
+    from newsletters.models import Notification
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=io.StringIO())
+    bell = Notification.objects.filter(
+        recipient__email="priya@example.com", kind__in=("forums.reply", "forums.mention")
+    )
+    assert bell.count() >= 5
+    assert [url for url, n in Counter(bell.values_list("url", flat=True)).items() if n > 1] == []
+    replies = {post.get_absolute_url(): post.created_at for post in Post.objects.all()}
+    assert all(n.created_at == replies[n.url] for n in bell)
