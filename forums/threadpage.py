@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -92,7 +92,9 @@ def get_thread_page_for(user, slug, pk):
     """(community, access, thread) for the thread page, with the viewer's overlay on the thread
     (`thread.overlay`), or 404. One query: the thread with its community, the viewer's
     membership and overlay."""
-    threads = Thread.objects.select_related("community", "author", "accepted_post__author", "poll", "theme")
+    # The accepted answer comes with the page of posts (`page_of_posts(also=...)`): joining a post
+    # and its author here doubles what PostgreSQL plans and Django compiles for every view.
+    threads = Thread.objects.select_related("community", "author", "poll", "theme")
     threads = with_viewer_membership(threads, user, "community")
     if user.is_authenticated:
         threads = threads.annotate(**{f"overlay_{s.name}": s.build(user) for s in _thread_states.values()})
@@ -110,11 +112,15 @@ def get_thread_page_for(user, slug, pk):
     return community, access, thread
 
 
-def page_of_posts(user, thread, first, last):
-    """Posts numbered first..last with authors, quoted authors and the viewer's post state."""
+def page_of_posts(user, thread, first, last, also=None):
+    """Posts numbered first..last with authors, quoted authors and the viewer's post state, plus
+    the post `also` (the accepted answer shown above the first page) wherever it is."""
     quoted = Post.objects.filter(pk=OuterRef("quoted_id"))
+    wanted = Q(number__range=(first, last))
+    if also:
+        wanted |= Q(pk=also)
     posts = (
-        Post.objects.filter(thread=thread, number__range=(first, last))
+        Post.objects.filter(wanted, thread=thread)
         .select_related("author")
         .annotate(
             quoted_number=Subquery(quoted.values("number")[:1]),
@@ -125,7 +131,7 @@ def page_of_posts(user, thread, first, last):
         posts = posts.annotate(**{f"overlay_{s.name}": s.build(user) for s in _post_states.values()})
     # The LIMIT tells PostgreSQL the page is small: without it, it expects most of a long
     # thread's posts (numbers 1..25 are common) and hashes the whole user table for the authors.
-    posts = list(posts.order_by("number")[: last - first + 1])
+    posts = list(posts.order_by("number")[: last - first + 1 + bool(also)])
     for post in posts:
         post.thread = thread
         post.community = thread.community

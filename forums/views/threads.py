@@ -1,5 +1,6 @@
 """Thread lists and pages, starting threads, replying, following, polls; the home panel and theme section."""
 
+import copy
 import math
 
 from django.contrib import messages
@@ -170,7 +171,10 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
     number = min(get_int(request.GET, "page", 1, minimum=1), num_pages)
     first, last = (number - 1) * POSTS_PER_PAGE + 1, number * POSTS_PER_PAGE
     # Posts are numbered, so a page is a range of numbers: no COUNT(*) and no OFFSET scan.
-    posts = threadpage.page_of_posts(user, thread, first, last)
+    featured = thread.accepted_post_id if number == 1 else None
+    posts = threadpage.page_of_posts(user, thread, first, last, also=featured)
+    accepted = next((post for post in posts if post.pk == featured), None)
+    posts = [post for post in posts if first <= post.number <= last]
     # A post held for approval is not even a placeholder for those the policy keeps it from.
     posts = [post for post in posts if post.held_at is None or access.can_see(post)]
     overlay = getattr(thread, "overlay", None)
@@ -189,15 +193,12 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
         )
         for post in posts
     ]
-    accepted = None
-    if thread.accepted_post_id and number == 1:
-        accepted = thread.accepted_post
-        accepted.thread, accepted.community = thread, community
-        if accepted.is_hidden or accepted.is_deleted:
+    if accepted is not None:
+        if accepted.is_hidden or accepted.is_deleted or not access.can_see(accepted):
             accepted = None
         else:
-            accepted.quoted_number = accepted.quoted_author = None
-            accepted.overlay = {}
+            # Shown twice when it is on this page: each place gets its own HTML.
+            accepted = copy.copy(accepted)
             flags = threadpage.post_flags(
                 accepted,
                 access,

@@ -139,6 +139,39 @@ def test_accepting_an_answer_shows_it_first_and_marks_the_list(
     assert Activity.objects.filter(verb="answer.accepted").exists()
 
 
+def test_an_accepted_answer_on_a_later_page_is_shown_first_on_page_one_and_in_its_place(
+    login, member, core_member, community, django_assert_num_queries
+):
+    from forums import services
+    from forums.models import POSTS_PER_PAGE
+
+    t = thread(member, community)
+    for n in range(POSTS_PER_PAGE + 2):
+        services.post_reply(core_member, t, f"Reply number {n}")
+    answer = Post.objects.get(thread=t, number=POSTS_PER_PAGE + 2)
+    client = login(member)
+    client.post(reverse("forums:accept", args=[community.slug, answer.pk]))
+    url = reverse("forums:thread_detail", args=[community.slug, t.pk])
+
+    first = client.get(url).content.decode()
+    assert first.index('id="post-1"') < first.index('id="answer"') < first.index('id="post-2"')
+    assert f"Reply number {POSTS_PER_PAGE}" in first  # the answer's words, featured
+    assert f'id="post-{answer.number}"' not in first  # its own place is on page 2
+    second = client.get(url, {"page": 2}).content.decode()
+    assert f'id="post-{answer.number}"' in second and 'id="answer"' not in second
+
+    # The answer comes with the page's posts: page 1 costs what a page without one does.
+    other = thread(member, community, title="No answer here")
+    plain = reverse("forums:thread_detail", args=[community.slug, other.pk])
+    client.get(plain)
+    with django_assert_num_queries(4) as without:
+        client.get(plain)
+    queries = len(without.captured_queries)  # read now: each request resets the log
+    client.get(url)
+    with django_assert_num_queries(queries):
+        client.get(url)
+
+
 def test_helpful_is_one_per_member_and_toggles(login, member, core_member, community):
     t = thread(member, community)
     opening = t.posts.get()
