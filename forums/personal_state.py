@@ -1,7 +1,8 @@
-"""The viewer's reactions, bookmarks and reply draft as overlay state on the thread page
-(forums/threadpage.py): annotations on queries the page makes anyway, so they cost no query."""
+"""The viewer's helpful marks, reactions, bookmarks and reply draft as overlay state on the thread
+page (forums/threadpage.py): the draft is an annotation on the thread query; the marks on posts
+come for the whole page in one query."""
 
-from django.db.models import CharField, Exists, OuterRef, Subquery, Value
+from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from cop_platform import memberstate
@@ -9,15 +10,33 @@ from cop_platform import memberstate
 from . import threadpage
 from .models import Bookmark, CommunityWatch, Draft, Reaction
 
-for _kind in Reaction.Kind.values:
-    threadpage.register_post_state(
-        f"reacted_{_kind}",
-        lambda user, kind=_kind: Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user, kind=kind)),
-        default=False,
+BOOKMARK = "bookmark"
+
+
+def reactions_and_bookmarks(user, post_ids):
+    """The viewer's reactions and bookmarks on a page of posts: one UNION ALL query."""
+    rows = (
+        Reaction.objects.filter(user=user, post_id__in=post_ids)
+        .order_by()
+        .values_list("post_id", "kind")
+        .union(
+            Bookmark.objects.filter(user=user, post_id__in=post_ids)
+            .order_by()
+            .annotate(kind=Value(BOOKMARK, output_field=CharField()))
+            .values_list("post_id", "kind"),
+            all=True,
+        )
     )
+    marks = {pk: {"bookmarked": False} for pk in post_ids}  # members see "Save"
+    for post_id, kind in rows:
+        marks[post_id]["bookmarked" if kind == BOOKMARK else f"reacted_{kind}"] = True
+    return marks
+
+
 # None for signed-out viewers (no "Save" button), True/False for members.
-threadpage.register_post_state(
-    "bookmarked", lambda user: Exists(Bookmark.objects.filter(post=OuterRef("pk"), user=user)), default=None
+threadpage.register_post_marks(
+    {**{f"reacted_{kind}": False for kind in Reaction.Kind.values}, "bookmarked": None},
+    reactions_and_bookmarks,
 )
 threadpage.register_thread_state(
     "reply_draft",

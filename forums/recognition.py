@@ -4,7 +4,7 @@ posts, and the discussion columns of the contribution record. Registered in Foru
 Only posts members can read count: not deleted, not hidden, not in a hidden thread.
 """
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 
 from communities.models import Thanks
 from communities.recognition import (
@@ -119,31 +119,29 @@ def thank_post(facilitator, post, message):
     )
 
 
-def _thanks_on_post():
-    return Thanks.objects.filter(target_type="forums.post", target_id=OuterRef("pk"))
+def thanks_on_posts(user, post_ids):
+    """A page's thanks, for the post (the latest note and its author, how many in all, whether
+    the viewer has thanked): one query. The fragment's cache key holds these values, so a new
+    thanks renders a new fragment."""
+    rows = (
+        Thanks.objects.filter(target_type="forums.post", target_id__in=post_ids)
+        .order_by("-created_at", "-pk")
+        .values_list("target_id", "message", "thanked_by__display_name", "thanked_by_id")
+    )
+    marks = {}
+    for post_id, message, by, by_id in rows:
+        mark = marks.setdefault(post_id, {"thanks_note": message, "thanks_by": by or "", "thanks_count": 0})
+        mark["thanks_count"] += 1
+        if by_id == user.pk:
+            mark["thanked_by_me"] = True
+    return marks
 
 
 def _register_post_states():
-    # Shown on the post (the fragment's cache key holds these values, so a new thanks renders
-    # a new fragment). The latest note and its author, how many in all, and whether the viewer
-    # has already thanked: no extra query on the thread page.
     from . import threadpage
 
-    latest = _thanks_on_post().order_by("-created_at", "-pk")
-    threadpage.register_post_state("thanks_note", lambda user: Subquery(latest.values("message")[:1]), "")
-    threadpage.register_post_state(
-        "thanks_by", lambda user: Subquery(latest.values("thanked_by__display_name")[:1]), ""
-    )
-    threadpage.register_post_state(
-        "thanks_count",
-        lambda user: Subquery(
-            _thanks_on_post().values("target_id").annotate(n=Count("pk")).values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-    threadpage.register_post_state(
-        "thanked_by_me", lambda user: Exists(_thanks_on_post().filter(thanked_by=user)), False
+    threadpage.register_post_marks(
+        {"thanks_note": "", "thanks_by": "", "thanks_count": 0, "thanked_by_me": False}, thanks_on_posts
     )
 
 
