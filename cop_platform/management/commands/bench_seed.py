@@ -178,6 +178,12 @@ class Command(BaseCommand):
                 Post.objects.bulk_create(batch)
                 batch = []
         Post.objects.bulk_create(batch)
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # What autovacuum gives a live site: fresh statistics, and the GIN indexes' pending
+            # lists merged (a bulk insert leaves them long, and a search then reads them row by
+            # row: p95 173 ms instead of ~20 ms right after reseeding).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        elif connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
