@@ -198,6 +198,8 @@ class Command(BaseCommand):
         lines = block.splitlines()
         first = lines.index("### Search")
         last = next(i for i in range(first + 1, len(lines)) if lines[i].startswith("Queries:"))
+        while last + 2 < len(lines) and lines[last + 2].startswith("Search table measured"):
+            last += 2  # the note of an earlier --search-only run, replaced below
         load = os.getloadavg()
         lines[first : last + 1] = [
             *self.search_lines(search),
