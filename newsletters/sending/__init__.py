@@ -47,7 +47,7 @@ one batch of members: `sending.send_now(kind, key, users, build)`. One message a
 
 from .engine import BatchResult, backoff, max_countdown, send_batch
 from .kinds import Kind, get, register, registered
-from .ledger import reserve, reserve_many
+from .ledger import reserve, reserve_addresses, reserve_many
 
 BATCH_SIZE = 50
 
@@ -67,6 +67,7 @@ __all__ = [
     "send_batch",
     "send_now",
     "send_once",
+    "send_to_addresses",
 ]
 
 
@@ -114,6 +115,24 @@ def send_now(kind, key, users, build=None, *, connection=None):
     for row in rows:
         row.recipient = by_pk[row.recipient_id]  # loaded by the caller: no query per row
     return send_batch(kind, rows, build, connection=connection)
+
+
+def send_to_addresses(kind, keyed_emails, build=None, *, connection=None):
+    """`send_now` for addresses that may have no account (invitations): reserve a row without a
+    recipient for each (key, email), unique per address, kind and key, and send the pending
+    ones as one batch. Returns the BatchResult (`retry` as for `send_now`)."""
+    from ..models import Delivery
+
+    if not keyed_emails:
+        return BatchResult()
+    reserve_addresses(kind, keyed_emails)
+    rows = Delivery.objects.filter(
+        kind=kind,
+        key__in=[key for key, _ in keyed_emails],
+        recipient__isnull=True,
+        status=Delivery.Status.PENDING,
+    )
+    return send_batch(kind, list(rows.order_by("pk")), build, connection=connection)
 
 
 def enqueue(kind, delivery_ids):

@@ -13,7 +13,7 @@ from cop_platform.emails import build_email
 
 from ... import delivery, sending
 from ...models import Delivery, Preference
-from ...sending import Kind, ledger
+from ...sending import Kind
 from ...services import notify
 
 
@@ -146,19 +146,15 @@ def send_invitations(invitation_ids, number):
     if not invitations:
         return sending.BatchResult()
     keys = {_invitation_key(pk, number): invitation for pk, invitation in invitations.items()}
-    ledger.reserve_addresses("invitation", [(key, inv.email) for key, inv in keys.items()])
-    rows = list(
-        Delivery.objects.filter(
-            kind="invitation", key__in=list(keys), recipient__isnull=True, status=Delivery.Status.PENDING
-        ).order_by("pk")
+    result = sending.send_to_addresses(
+        "invitation",
+        [(key, inv.email) for key, inv in keys.items()],
+        lambda row: invitation_email(keys[row.key]),
     )
-    for row in rows:
-        row.recipient = None
-    result = sending.send_batch("invitation", rows, lambda row: invitation_email(keys[row.key]))
     sent = [
         int(key.split(":")[1])
         for key in Delivery.objects.filter(
-            kind="invitation", key__in=[row.key for row in rows], status=Delivery.Status.SENT
+            kind="invitation", key__in=list(keys), status=Delivery.Status.SENT
         ).values_list("key", flat=True)
     ]
     if sent:

@@ -19,7 +19,7 @@ from hotseats.models import FollowUp, HotSeat, Question, Vote
 from ... import delivery, notifying, sending
 from ...models import Delivery
 from ...notifying import Topic
-from ...sending import Kind, ledger
+from ...sending import Kind
 from ...services import notify
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -307,9 +307,7 @@ def send_expert_invitation(hotseat_id):
         status=Delivery.Status.PENDING
     )
     key = _invitation_key(hotseat.pk, made.count() + 1)
-    ledger.reserve_addresses(INVITATION, [(key, hotseat.expert_email.lower())])
-    rows = list(Delivery.objects.filter(kind=INVITATION, key=key, status=Delivery.Status.PENDING))
-    result = sending.send_batch(INVITATION, rows)
+    result = sending.send_to_addresses(INVITATION, [(key, hotseat.expert_email.lower())])
     if result.retry:
         HotSeat.objects.filter(pk=hotseat.pk, invite_sent_at=claimed_at).update(invite_sent_at=None)
         raise result.error
