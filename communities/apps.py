@@ -6,7 +6,13 @@ class CommunitiesConfig(AppConfig):
     verbose_name = "Communities"
 
     def ready(self):
-        from cop_platform import fulltext
+        from cop_platform import fulltext, pagecache
+
+        from . import page_dating
+        from .policy import viewer_standing
+
+        pagecache.use_standing(viewer_standing)
+        page_dating.connect()
 
         from . import events, recognition  # noqa: F401 - declares the activity verbs; the badge rules
         from .repertoire.search import INDEXES

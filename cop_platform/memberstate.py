@@ -77,6 +77,12 @@ def communities_changed():
     _bump([COMMUNITIES])
 
 
+def version_keys(user):
+    """The cache keys of the versions that date everything cached for `user` (page cache keys
+    include their values)."""
+    return [_version_key(f"u{user.pk}"), _version_key(COMMUNITIES)]
+
+
 def _versions(keys):
     found = cache.get_many(keys)
     missing = {key: time.time_ns() for key in keys if key not in found}
@@ -114,7 +120,7 @@ def _loaded(user):
     registered value, kept on the user object (which lives for one request)."""
     memo = user.__dict__.get("_memberstate")
     if memo is None:
-        scopes = [_version_key(f"u{user.pk}"), _version_key(COMMUNITIES)]
+        scopes = version_keys(user)
         found = _versions(scopes)
         versions = (found.get(scopes[0]), found.get(scopes[1]))
         keys = {name: _key(user, name, versions) for name in _registry}

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "cop_platform.accounts.middleware.RequireMFAMiddleware",
     "cop_platform.accounts.middleware.UserTimezoneMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "cop_platform.pagecache.WritesDatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"
@@ -216,6 +217,8 @@ else:
 if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "120"))
+# A signed-in member's own copy of a community page (cop_platform/pagecache.py); 0 renders each view.
+MEMBER_PAGE_CACHE_SECONDS = int(os.environ.get("MEMBER_PAGE_CACHE_SECONDS", str(PAGE_CACHE_SECONDS)))
 # The community dashboard's figures, per period and time zone, until the community changes
 # (communities.insight.cached_dashboard); 0 computes them on every request.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "120"))

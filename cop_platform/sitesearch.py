@@ -8,6 +8,7 @@ community; the discussions' own page adds author, dates, kind of thread and solv
 """
 
 from communities.models import Community
+from communities.policy import read_once
 from communities.repertoire.search import search_documents, search_links, search_meetings
 from forums import search as discussions
 from hotseats import search as hotseat_questions
@@ -41,19 +42,20 @@ def search(user, q, *, kind="", community=None):
     def wanted(name):
         return not kind or kind == name
 
-    found = discussions.Results()
-    if wanted("discussions"):
-        found = discussions.search(user, q, discussions.Filters(community=community), per_page=size)
-    results = {
-        "threads": found.hits,
-        "more_threads": found.count > len(found.hits),
-        "documents": search_documents(user, q, community, size) if wanted("documents") else [],
-        "links": search_links(user, q, community, size) if wanted("links") else [],
-        "meetings": search_meetings(user, q, community, size) if wanted("meetings") else [],
-        "questions": hotseat_questions.search(user, q, community=community, limit=size)
-        if wanted("questions")
-        else [],
-    }
+    with read_once(user):  # who may see what: read once for the five sources
+        found = discussions.Results()
+        if wanted("discussions"):
+            found = discussions.search(user, q, discussions.Filters(community=community), per_page=size)
+        results = {
+            "threads": found.hits,
+            "more_threads": found.count > len(found.hits),
+            "documents": search_documents(user, q, community, size) if wanted("documents") else [],
+            "links": search_links(user, q, community, size) if wanted("links") else [],
+            "meetings": search_meetings(user, q, community, size) if wanted("meetings") else [],
+            "questions": hotseat_questions.search(user, q, community=community, limit=size)
+            if wanted("questions")
+            else [],
+        }
     results["count"] = found.count + sum(
         len(results[name]) for name in ("documents", "links", "meetings", "questions")
     )

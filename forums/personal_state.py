@@ -54,5 +54,12 @@ def watched_communities(user):
     return frozenset(CommunityWatch.objects.filter(user=user).values_list("community_id", flat=True))
 
 
-memberstate.track("forums.CommunityWatch", "user_id")
+# A member's own marks are in the pages cached for them (cop_platform/pagecache.py): saving or
+# deleting one dates those pages.
+for label in (
+    "forums.CommunityWatch", "forums.ThreadWatch", "forums.ReadState", "forums.Reaction",
+    "forums.Bookmark", "forums.Draft", "forums.Helpful", "forums.Flag", "forums.PollVote",
+    "forums.QuickPollVoter", "forums.SurveyParticipant",
+):  # fmt: skip
+    memberstate.track(label, "user_id")
 memberstate.register("watched-communities", watched_communities)

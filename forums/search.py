@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import FloatField, Q, Value
 
+from communities.policy import read_once
 from cop_platform import fulltext
 from cop_platform.fulltext import MARK_START, MARK_STOP, Index, parts, plain, readable  # noqa: F401
 
@@ -39,7 +40,7 @@ from .models import Post, Thread
 POSTS = Index("forums_post", (("body", "D"),))
 THREADS = Index("forums_thread", (("title", "A"),))
 INDEXES = [POSTS, THREADS]
-CANDIDATES = 500
+CANDIDATES = 250  # 500 cost ~10 ms more at p95 on 200,000 posts (docs/benchmarks.md)
 
 
 @dataclass
@@ -109,7 +110,7 @@ def search(user, q, filters=None, *, page=1, per_page=20):
     filters = filters or Filters()
     if not fulltext.words(q):
         return Results()
-    with fulltext.serial_plans():
+    with fulltext.serial_plans(), read_once(user):
         return _search(user, q, filters, page, per_page)
 
 

@@ -39,11 +39,9 @@ page is assembled.
 """
 
 import hashlib
-import hmac
 import zlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
@@ -59,8 +57,7 @@ from cop_platform import pagecache
 from .models import POSTS_PER_PAGE, Post, ReadState, Thread, ThreadWatch
 
 FRAGMENT_SECONDS = 7 * 24 * 3600
-# A placeholder no member can guess (and so cannot plant in a post) for the CSRF token.
-CSRF_PLACEHOLDER = hmac.new(settings.SECRET_KEY.encode(), b"post-fragment-csrf", hashlib.sha256).hexdigest()
+CSRF_PLACEHOLDER = pagecache.CSRF_PLACEHOLDER
 
 
 @dataclass(frozen=True)

@@ -192,3 +192,10 @@ def page(browser, live_server, settings):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def render_every_view(settings):
+    """Each signed-in view renders its page (no member page cache): for tests of what a page
+    costs to render."""
+    settings.MEMBER_PAGE_CACHE_SECONDS = 0

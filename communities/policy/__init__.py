@@ -28,6 +28,7 @@ from .access import (
     is_hotseat_expert,
     mark_viewer_state,
     take_viewer_membership,
+    viewer_standing,
     with_viewer_membership,
 )
 from .messaging import can_read_reports, facilitated_community, may_write_to, message_refusals
@@ -36,6 +37,7 @@ from .querysets import (
     community_moderators,
     community_readers,
     moderated_communities,
+    read_once,
     restrict,
     visible_communities,
 )
@@ -77,8 +79,10 @@ __all__ = [
     "moderated_communities",
     "readers_of",
     "register",
+    "read_once",
     "restrict",
     "visible_communities",
     "take_viewer_membership",
+    "viewer_standing",
     "with_viewer_membership",
 ]

@@ -9,6 +9,7 @@ same rule `readers_of(obj)` and the `visible_to` querysets use.
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import FilteredRelation, Q
 from django.http import Http404
 
@@ -324,6 +325,17 @@ def take_viewer_membership(obj, user, community):
     if membership is not None:
         membership.user, membership.community = user, community
     return membership
+
+
+def viewer_standing(user, slug):
+    """Everything the policy reads about a signed-in viewer and a community, as one value (one
+    query): a page cached for the viewer (cop_platform/pagecache.py) is served only while this
+    is unchanged, so a membership ended or a role changed, even by a write that sends no signal,
+    shows at once."""
+    fields = [f.attname for f in Community._meta.concrete_fields if not isinstance(f, models.TextField)]
+    fields += [f"{VIEWER_MEMBERSHIP}__{f.attname}" for f in Membership._meta.concrete_fields]
+    row = with_viewer_membership(Community.objects.filter(slug=slug), user).values_list(*fields).first()
+    return (user.pk, user.is_active, user.is_staff, user.is_superuser, row)
 
 
 def get_community_for(user, slug):

@@ -4,9 +4,15 @@ They state the audience rule of readers.py as SQL, so a list can never show what
 answer 404 to. Models' ``visible_to(user)`` methods are one call to ``restrict`` each.
 """
 
-from django.db.models import Exists, OuterRef, Q
+import contextlib
+import contextvars
+
+from django.db.models import Exists, OuterRef, Q, Value
 
 from ..models import Community, Membership
+
+# (user pk, communities they may view, those of them they moderate), inside `read_once`.
+_read_once = contextvars.ContextVar("policy_read_once", default=None)
 
 
 def visible_communities(user, queryset=None):
@@ -36,6 +42,38 @@ def moderated_communities(user):
     )
 
 
+@contextlib.contextmanager
+def read_once(user):
+    """Inside the block, `restrict` filters `user`'s rows by the communities they may view and
+    moderate as read here, once (one query), instead of repeating that rule as a subquery in
+    every query: for a page that runs many queries for one viewer (the site search, five
+    sources). The same rule, read at one moment; nothing outlives the block."""
+    scoped = _read_once.get()
+    if scoped is not None and scoped[0] == user.pk:
+        yield  # already read for this viewer by an enclosing block
+        return
+    if not user.is_authenticated:
+        moderates = Value(False)
+    elif user.is_staff:
+        moderates = Value(True)
+    else:
+        moderates = Exists(Membership.objects.facilitators().filter(community=OuterRef("pk"), user=user))
+    rows = list(visible_communities(user).annotate(moderates=moderates).values_list("pk", "moderates"))
+    token = _read_once.set((user.pk, [pk for pk, _ in rows], [pk for pk, mod in rows if mod]))
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def _communities_of(user):
+    """(visible, moderated): lists read by `read_once`, or the rules as subqueries."""
+    scoped = _read_once.get()
+    if scoped is not None and scoped[0] == user.pk:
+        return scoped[1], scoped[2]
+    return visible_communities(user), moderated_communities(user)
+
+
 def restrict(
     queryset, user, *, community="community", moderators_only=None, nobody=None, guest=None, also=None
 ):
@@ -50,9 +88,10 @@ def restrict(
                      if they may view the community: their own posts held for approval (the
                      audience's owners).
     """
-    rule = Q(**{f"{community}__in": visible_communities(user)})
+    visible, moderated = _communities_of(user)
+    rule = Q(**{f"{community}__in": visible})
     if moderators_only is not None:
-        allowed = ~moderators_only | Q(**{f"{community}__in": moderated_communities(user)})
+        allowed = ~moderators_only | Q(**{f"{community}__in": moderated})
         if also is not None:
             allowed |= also
         rule &= allowed

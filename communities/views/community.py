@@ -56,7 +56,7 @@ def _how_many(memberships):
     )
 
 
-@pagecache.cache_for_visitors
+@pagecache.cached_page
 def home(request, slug):
     """Queries: community, membership, the panels that are not shared, the pending count for
     facilitators; what every viewer sees alike (counts, facilitators, tags, recent activity)

@@ -4,6 +4,8 @@ Who is told of what is newsletters' job (newsletters/sources/forums/receivers.py
 
 from django.db import IntegrityError, transaction
 
+from cop_platform import memberstate
+
 from .. import signals
 from ..models import (
     CommunityWatch,
@@ -42,5 +44,6 @@ def mark_read(user, thread, number, current=None):
         except IntegrityError:
             pass
     if updated:
+        memberstate.changed(user.pk)  # an UPDATE sends no signal: the member's pages show the marks
         # Only when something new was read: the notifications about it are cleared (newsletters).
         signals.thread_read.send(sender=Thread, user=user, thread=thread, number=number)

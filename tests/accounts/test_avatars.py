@@ -127,6 +127,7 @@ def test_the_community_feed_and_a_profile_cost_the_same_queries_with_photos(
     assert member.avatar_url in page.content.decode()
 
 
+@pytest.mark.usefixtures("render_every_view")
 def test_posts_and_the_members_list_show_the_photo_and_a_new_photo_replaces_the_cached_one(
     login, member, core_member, community, django_assert_num_queries, django_assert_max_num_queries
 ):

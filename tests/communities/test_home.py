@@ -85,6 +85,7 @@ def test_members_see_their_presence_recorded_once_a_day(login, member, community
     assert Presence.objects.filter(user=member, community=community).count() == 1
 
 
+@pytest.mark.usefixtures("render_every_view")
 def test_home_query_count_does_not_grow_with_members_or_activity(
     login, community, facilitator, django_assert_num_queries
 ):

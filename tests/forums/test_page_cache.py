@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from communities.models import Community
 from forums import services
+from forums.services.personal import toggle_bookmark
 from tests.utils import text
 
 from .helpers import thread as make_thread
@@ -140,3 +141,142 @@ def test_an_edited_post_shows_its_new_text(login, community, discussion, member)
     post = discussion.posts.get(number=2)
     services.edit_post(member, post, "Start from the signed business case.")
     assert "signed business case" in text(client.get(url))
+
+
+# A signed-in member's own page cache (cop_platform/pagecache.py)
+
+
+def _member_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _twice(client, url):
+    """Views `url` until it is kept (the first view of a community makes its versions)."""
+    client.get(url)
+    client.get(url)
+    return client.get(url)
+
+
+def test_a_members_repeated_view_comes_from_their_own_cache_with_only_the_sign_in_queries(
+    community, discussion, member, django_assert_max_num_queries
+):
+    client = _member_client(member)
+    for url in _pages(community, discussion):
+        first = _twice(client, url)
+        # the session, the member, and their standing in the community (read fresh each time)
+        with django_assert_max_num_queries(3):
+            again = client.get(url)
+        assert again["X-Page-Cache"] == "member-hit"
+        assert first["X-Page-Cache"] in {"member-miss", "member-hit"}
+        assert member.name in text(again)
+        assert "Sign out" in text(again)
+
+
+def test_a_members_cached_page_is_never_served_to_another_member(community, discussion, member, facilitator):
+    mine, theirs = _member_client(member), _member_client(facilitator)
+    for url in _pages(community, discussion):
+        assert _twice(mine, url)["X-Page-Cache"] == "member-hit"
+        page = theirs.get(url)
+        assert page.get("X-Page-Cache") != "member-hit"
+        assert "Fiona Facilitator" in text(page).split("<main")[0]
+        assert "Mo Member" not in text(page).split("<main")[0]
+        assert "Fiona Facilitator" not in text(mine.get(url)).split("<main")[0]
+
+
+def test_a_cached_page_carries_the_csrf_token_of_the_browser_asking(community, discussion, member):
+    url = discussion.get_absolute_url()
+    _twice(_member_client(member), url)
+    other_browser = Client(enforce_csrf_checks=True)
+    other_browser.force_login(member)  # signing in is a change (last_login): one view renders
+    other_browser.get(url)
+    page = other_browser.get(url)
+    assert page["X-Page-Cache"] == "member-hit"
+    body = page.content.decode()
+    from cop_platform.pagecache import CSRF_PLACEHOLDER
+
+    assert CSRF_PLACEHOLDER not in body
+    token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = other_browser.post(
+        reverse("forums:reply", args=[community.slug, discussion.pk]),
+        {"csrfmiddlewaretoken": token, "body": "Posted from a page that came from the cache."},
+    )
+    assert response.status_code == 302
+    assert discussion.posts.filter(body="Posted from a page that came from the cache.").exists()
+
+
+def test_new_replies_are_marked_new_once_and_not_again_from_the_cache(
+    community, discussion, member, facilitator
+):
+    client = _member_client(member)
+    url = discussion.get_absolute_url()
+    _twice(client, url)
+    services.post_reply(facilitator, discussion, "A reply the member has not read yet.")
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "member-miss"
+    assert "A reply the member has not read yet." in text(first)
+    assert "post--new" in text(first)
+    # The view moved the read mark while rendering: that copy is never served again.
+    second = client.get(url)
+    assert "post--new" not in text(second)
+    assert "post--new" not in text(client.get(url))
+
+
+def test_a_members_own_marks_show_at_once(community, discussion, member):
+    client = _member_client(member)
+    url = discussion.get_absolute_url()
+    _twice(client, url)
+    post = discussion.posts.get(number=1)
+    toggle_bookmark(member, post)  # no request: the saved row dates the member's pages
+    page = client.get(url)
+    assert page["X-Page-Cache"] == "member-miss"
+    assert "Saved" in text(page)
+
+
+def test_a_write_through_the_site_shows_at_once_to_other_members(community, discussion, member, core_member):
+    """Helpful marks are counted with an UPDATE (no signal): the request itself dates the pages."""
+    reader = _member_client(member)
+    url = discussion.get_absolute_url()
+    _twice(reader, url)
+    post = discussion.posts.get(number=2)
+    marker = _member_client(core_member)
+    assert marker.post(reverse("forums:helpful", args=[community.slug, post.pk])).status_code == 302
+    post.refresh_from_db()
+    assert post.helpful_count == 1
+    page = reader.get(url)
+    assert page["X-Page-Cache"] == "member-miss"
+
+
+def test_a_member_removed_midway_loses_the_closed_page_at_once(closed_community, member):
+    t = make_thread(member, closed_community, title="Confidential review findings")
+    client = _member_client(member)
+    assert _twice(client, t.get_absolute_url())["X-Page-Cache"] == "member-hit"
+    closed_community.memberships.filter(user=member).delete()
+    response = client.get(t.get_absolute_url())
+    assert response.status_code == 404
+    assert "Confidential review findings" not in text(response)
+
+
+def test_a_members_page_with_a_flash_message_is_neither_served_nor_kept(community, discussion, member):
+    client = _member_client(member)
+    url = discussion.get_absolute_url()
+    _twice(client, url)
+    post = discussion.posts.get(number=1)
+    client.post(reverse("forums:bookmark", args=[community.slug, post.pk]))
+    flashed = client.get(url)
+    assert "X-Page-Cache" not in flashed
+    assert "Saved for later" in text(flashed)
+    assert "Saved for later" not in text(client.get(url))
+    assert "Saved for later" not in text(client.get(url))
+
+
+def test_a_members_new_name_shows_at_once_on_other_members_cached_pages(
+    community, discussion, member, core_member
+):
+    reader = _member_client(core_member)
+    url = discussion.get_absolute_url()
+    _twice(reader, url)
+    member.display_name = "Morgan Renamed"
+    member.save()
+    assert "Morgan Renamed" in text(reader.get(url))

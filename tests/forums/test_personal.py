@@ -26,6 +26,7 @@ def png(width=2400, height=1200, mode="RGB"):
 
 
 @pytest.mark.parametrize("rows", [1, 40])
+@pytest.mark.usefixtures("render_every_view")
 def test_thread_page_costs_the_same_with_reactions_bookmarks_drafts_and_images(
     login, member, community, django_assert_num_queries, rows, settings, tmp_path
 ):
@@ -224,6 +225,7 @@ def test_the_user_card_shows_role_expertise_and_message_but_no_closed_roles_to_o
 
 
 @pytest.mark.parametrize("rows", [1, 30])
+@pytest.mark.usefixtures("render_every_view")
 def test_lists_cost_the_same_with_reactions_bookmarks_drafts_images_and_photos(
     login, member, community, django_assert_num_queries, rows
 ):

@@ -10,7 +10,8 @@ from cop_platform import pagecache
 
 from .helpers import bulk_thread_with_posts, bulk_threads
 
-pytestmark = pytest.mark.django_db
+# What rendering costs: each view renders (the member page cache would hide it).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("render_every_view")]
 # PostgreSQL: one more query per discussion search (SET LOCAL: no parallel plans)
 SERIAL_PLANS = int(connection.vendor == "postgresql")
 

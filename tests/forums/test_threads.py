@@ -139,6 +139,7 @@ def test_accepting_an_answer_shows_it_first_and_marks_the_list(
     assert Activity.objects.filter(verb="answer.accepted").exists()
 
 
+@pytest.mark.usefixtures("render_every_view")
 def test_an_accepted_answer_on_a_later_page_is_shown_first_on_page_one_and_in_its_place(
     login, member, core_member, community, django_assert_num_queries
 ):

@@ -75,12 +75,34 @@ def test_search_costs_the_same_queries_for_few_and_many_matches(
     thread(member, community, title="Baselining one")
     url = reverse("search")
     client.get(url, {"q": "baselining"})
-    # session, user, communities for the filter, matching posts, matching titles, the threads'
-    # best posts with snippets, documents, links, meetings, hot seat questions (the layout's
+    # session, user, communities for the filter, the communities I may read and moderate (read
+    # once for all five sources), matching posts, matching titles, the threads' best posts with
+    # snippets, documents, links, meetings, hot seat questions (the layout's
     # sidebar and counts are cached per member: cop_platform/memberstate.py)
-    with django_assert_num_queries(10 + SERIAL_PLANS):
+    with django_assert_num_queries(11 + SERIAL_PLANS):
         client.get(url, {"q": "baselining"})
     for i in range(8):
         thread(member, community, title=f"Baselining {i}")
-    with django_assert_num_queries(10 + SERIAL_PLANS):
+    client.get(url, {"q": "baselining"})  # starting threads changed the member's frame (watching them)
+    with django_assert_num_queries(11 + SERIAL_PLANS):
         client.get(url, {"q": "baselining"})
+
+
+def test_who_may_see_what_is_read_once_and_still_follows_the_one_rule(
+    login, community, member, facilitator, content
+):
+    """The site search reads the viewer's communities once for its five sources: hidden posts
+    are found by the community's facilitators only, and a member who leaves a closed community
+    stops finding its content at the next search."""
+    from forums.models import Post
+    from forums.services import hide_post, post_reply
+
+    t = thread(member, community, title="Gateway reviews", body="Opening words.")
+    reply = post_reply(member, t, "A quarrelsome baselining aside.")
+    hide_post(facilitator, Post.objects.get(pk=reply.pk))
+    assert "Gateway reviews" in search(login(facilitator), q="quarrelsome")
+    assert "Gateway reviews" not in search(login(member), q="quarrelsome")
+
+    assert "Secret gateway baselining notes" in search(login(member))
+    member.memberships.filter(community__slug="assurance").update(state="left")
+    assert "Secret gateway baselining notes" not in search(login(member))
