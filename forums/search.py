@@ -8,9 +8,11 @@ Indexes (migration 0004_search, declared as `cop_platform.fulltext.Index`es belo
   triggers, so the embedded default also finds "baselines" for "baselining" and not "cat" inside
   "category".
 
-A search costs three queries whatever the number of matches (on PostgreSQL one more, which
+A search costs four queries whatever the number of matches (on PostgreSQL one more, which
 turns parallel plans off for the search's transaction: starting workers costs a small server
 more than these queries do):
+0. the communities the viewer may read and moderate (`policy.read_once`: read once rather than
+   compiled into each query below as a subquery);
 1. the newest CANDIDATES matching posts the viewer may read (`Post.visible_to`, the one rule),
    with their rank: PostgreSQL reads the primary key backwards for a common word and the GIN
    index for a rarer one, and ranks only what it returns;

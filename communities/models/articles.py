@@ -18,8 +18,12 @@ class ArticleQuerySet(models.QuerySet):
         return restrict(self, user)
 
     def current(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(month=today.replace(day=1))
+        return self.filter(featured_in(today or timezone.localdate()))
+
+
+def featured_in(today, path=""):
+    """The article(s) of `today`'s month (`path`: the lookup to an article, for a join)."""
+    return models.Q(**{f"{path}month": today.replace(day=1)})
 
 
 class Article(models.Model):

@@ -12,6 +12,11 @@ from .links import web_url
 from .themes import Theme
 
 
+def not_over(now, path=""):
+    """Meetings still to come or under way (`path`: the lookup to a meeting, for a join)."""
+    return models.Q(**{f"{path}ends_at__gte": now})
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         from communities.policy.querysets import restrict
@@ -19,7 +24,7 @@ class MeetingQuerySet(models.QuerySet):
         return restrict(self, user)
 
     def upcoming(self, now=None):
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+        return self.filter(not_over(now or timezone.now())).order_by("starts_at")
 
     def past(self, now=None):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")

@@ -8,10 +8,14 @@ from cop_platform.markdown import SafeHTML, render_markdown_fields
 from .community import Community
 
 
+def running_on(today, path=""):
+    """Themes running on `today` (`path`: the lookup to a theme, for a join from elsewhere)."""
+    return models.Q(**{f"{path}starts_on__lte": today, f"{path}ends_on__gte": today})
+
+
 class ThemeQuerySet(models.QuerySet):
     def current(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(starts_on__lte=today, ends_on__gte=today)
+        return self.filter(running_on(today or timezone.localdate()))
 
     def past(self, today=None):
         today = today or timezone.localdate()

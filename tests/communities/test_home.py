@@ -105,9 +105,9 @@ def test_home_query_count_does_not_grow_with_members_or_activity(
         )
         activity.record(community, facilitator, "member.joined", f"Someone {i} joined")
     # After a change the shared part is loaded again: facilitators with the counts, activity,
-    # tags, discussions panel, this month's theme/article/meeting (3), blog panel, hot seats
-    # panel, the viewer's path progress.
-    with django_assert_num_queries(5 + 10):
+    # tags, discussions panel, this month's theme, article and meeting (one query), blog panel,
+    # hot seats panel, the viewer's path progress.
+    with django_assert_num_queries(5 + 8):
         page = client.get(home(community))
     assert "Someone 39 joined" in page.content.decode()
     with django_assert_num_queries(5):

@@ -189,11 +189,11 @@ def test_home_query_count_does_not_grow_with_themes_and_articles(
     url = community.get_absolute_url()
     _theme(facilitator, community)
     client.get(url)
-    # The home page's total depends on every app's panels; what this panel adds is fixed:
-    # current theme, article of the month (with its document), next meeting.
+    # The home page's total depends on every app's panels; what this panel adds is fixed: one
+    # query for the current theme, the article of the month and the next meeting.
     request = RequestFactory().get(url)
     access = access_for(member, community)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(1):
         this_month(request, community, access)
     from cop_platform import pagecache
 
@@ -322,3 +322,31 @@ def test_anonymous_visitors_read_an_open_community_library_without_upload_button
 
     assert "Open toolkit" in page
     assert "Share a document" not in page
+
+
+def test_this_month_picks_the_newest_running_theme_and_the_next_meeting_among_many(
+    login, member, facilitator, community
+):
+    _theme(facilitator, community, "Long-running theme", start=-20, end=20)
+    _theme(facilitator, community, "Newest running theme", start=-2, end=10)
+    _theme(facilitator, community, "Finished theme", start=-60, end=-30)
+    _theme(facilitator, community, "Theme still to come", start=5, end=30)
+    at = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.UTC)
+    for title, days in (("Later meeting", 9), ("Next meeting", 2), ("Past meeting", -3), ("Much later", 30)):
+        start = at + datetime.timedelta(days=days)
+        services.schedule_meeting(
+            facilitator,
+            community,
+            title=title,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            place="Room 2",
+        )
+    services.feature_article(
+        facilitator, community, month=TODAY, title="November read", introduction="x", url="https://a.b/c"
+    )
+    page = text(login(member).get(community.get_absolute_url()))
+    panel = page.split('id="this-month-heading"')[1].split("</section>")[0]
+    assert "Newest running theme" in panel and "Long-running theme" not in panel
+    assert "Next meeting" in panel and "Later meeting" not in panel and "Past meeting" not in panel
+    assert "November read" in panel
