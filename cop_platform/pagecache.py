@@ -277,18 +277,31 @@ def _member_page(view, request, slug, *args, **kwargs):
     return response
 
 
-def cached_page(view):
-    """Decorate a community page view whose first URL argument is the community slug."""
+def cached_page(view=None, *, params=()):
+    """Decorate a community page view whose first URL argument is the community slug.
 
-    @functools.wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _has_flash_message(request):
-            response = view(request, slug, *args, **kwargs)
-        elif request.user.is_authenticated:
-            response = _member_page(view, request, slug, *args, **kwargs)
-        else:
-            response = _visitor_page(view, request, slug, *args, **kwargs)
-        patch_vary_headers(response, ["Cookie"])
-        return response
+    `params`: the query parameters the view reads. A request with any other is answered
+    without the cache, neither served nor kept: made-up parameters cannot fill the cache with
+    copies of one page."""
 
-    return wrapper
+    def decorate(view):
+        known = frozenset(params)
+
+        @functools.wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if (
+                request.method not in ("GET", "HEAD")
+                or not known.issuperset(request.GET)
+                or _has_flash_message(request)
+            ):
+                response = view(request, slug, *args, **kwargs)
+            elif request.user.is_authenticated:
+                response = _member_page(view, request, slug, *args, **kwargs)
+            else:
+                response = _visitor_page(view, request, slug, *args, **kwargs)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate

@@ -86,7 +86,7 @@ def _page_of_threads(threads, wanted):
     return page.paginator.count, page.number, list(page.object_list)
 
 
-@pagecache.cached_page
+@pagecache.cached_page(params=("sort", "kind", "tag", "page"))
 def thread_list(request, slug):
     community, access = get_community_for(request.user, slug)
     form = ListFilterForm(request.GET or None)
@@ -276,7 +276,7 @@ def _render_thread(request, community, access, thread, reply_form=None, status=2
     )
 
 
-@pagecache.cached_page
+@pagecache.cached_page(params=("page", "quote", "unread"))
 def thread_detail(request, slug, pk):
     try:
         community, access, thread = threadpage.get_thread_page_for(request.user, slug, pk)

@@ -280,3 +280,16 @@ def test_a_members_new_name_shows_at_once_on_other_members_cached_pages(
     member.display_name = "Morgan Renamed"
     member.save()
     assert "Morgan Renamed" in text(reader.get(url))
+
+
+def test_made_up_parameters_never_fill_the_cache(community, discussion, member):
+    url = discussion.get_absolute_url()
+    for client in (Client(), _member_client(member)):
+        for n in range(3):
+            response = client.get(url, {"utm_campaign": f"junk-{n}"})
+            assert response.status_code == 200
+            assert "X-Page-Cache" not in response
+        # The parameters the page reads are cached as before.
+        client.get(url, {"page": 1})
+        client.get(url, {"page": 1})
+        assert client.get(url, {"page": 1})["X-Page-Cache"] in {"hit", "member-hit"}
