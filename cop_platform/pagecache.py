@@ -149,16 +149,21 @@ class WritesDatePagesMiddleware:
 
     Saves bump versions by themselves (the receivers above), but services also write with
     `QuerySet.update()` (counters, approvals, read marks), which sends no signal: this catches
-    every such write a member makes through the site, once it has committed."""
+    every such write a signed-in member makes through the site, once it has committed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            if request.user.is_authenticated:
-                memberstate.changed(request.user.pk)
+        # Refused requests (a bad CSRF token, a rate limit, no access: 4xx) wrote nothing, and
+        # must not let anyone empty a community's cache at will.
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and request.user.is_authenticated
+        ):
+            memberstate.changed(request.user.pk)
             slug = getattr(request.resolver_match, "kwargs", {}).get("slug")
             if isinstance(slug, str):
                 _bump_slug(slug)

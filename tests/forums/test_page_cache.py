@@ -293,3 +293,20 @@ def test_made_up_parameters_never_fill_the_cache(community, discussion, member):
         client.get(url, {"page": 1})
         client.get(url, {"page": 1})
         assert client.get(url, {"page": 1})["X-Page-Cache"] in {"hit", "member-hit"}
+
+
+def test_refused_writes_do_not_empty_the_cache(community, discussion, member):
+    """A POST refused for its CSRF token (or by anyone signed out) wrote nothing: the pages
+    stay cached, so nobody can empty a community's cache at will."""
+    url = discussion.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    attacker = Client(enforce_csrf_checks=True)
+    attacker.force_login(member)
+    for _ in range(3):
+        refused = attacker.post(reverse("forums:reply", args=[community.slug, discussion.pk]), {"body": "x"})
+        assert refused.status_code == 403
+        assert Client().post(
+            reverse("forums:reply", args=[community.slug, discussion.pk]), {"body": "x"}
+        ).status_code in {302, 403}
+    assert Client().get(url)["X-Page-Cache"] == "hit"
