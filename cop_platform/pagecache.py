@@ -54,8 +54,9 @@ from . import memberstate
 PAGE_CACHE_SECONDS = getattr(settings, "PAGE_CACHE_SECONDS", 120)
 _SHARE = "_page_cache_community"
 # Stands for the viewer's CSRF token in cached HTML: a value no member can guess, and so cannot
-# plant in a post to have someone else's token written into it.
-CSRF_PLACEHOLDER = hmac.new(settings.SECRET_KEY.encode(), b"page-cache-csrf", hashlib.sha256).hexdigest()
+# plant in a post to have someone else's token written into it. (The post fragments' own
+# placeholder before pages shared it: fragments cached before an upgrade stay good.)
+CSRF_PLACEHOLDER = hmac.new(settings.SECRET_KEY.encode(), b"post-fragment-csrf", hashlib.sha256).hexdigest()
 # What `{% csrf_token %}` renders: the only place a token appears in our pages.
 _CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 
