@@ -3,8 +3,9 @@ post's HTML from the fragment cache.
 
 Queries (signed in): the thread with its community, the viewer's membership (policy) and
 thread-level state (read mark, watching, and whatever other apps registered) in one query; one
-page of posts with their authors (and the accepted answer on page 1); then one query per
-registered loader of post-level state. No query joins across the site's posts: a quoted post is
+page of posts with their authors (and the accepted answer on page 1), the same for every viewer
+and so kept in the community's cache until anything in the community changes; then one query
+per registered loader of post-level state. No query joins across the site's posts: a quoted post is
 looked up by primary key in a correlated subquery, so a page costs the same in a thread of 20
 posts or of 200,000.
 
@@ -122,24 +123,38 @@ def get_thread_page_for(user, slug, pk):
     return community, access, thread
 
 
-def page_of_posts(user, thread, first, last, also=None):
+def page_of_posts(user, thread, first, last, also=None, *, fresh=False):
     """Posts numbered first..last with authors, quoted authors and the viewer's post marks, plus
-    the post `also` (the accepted answer shown above the first page) wherever it is."""
-    quoted = Post.objects.filter(pk=OuterRef("quoted_id"))
-    wanted = Q(number__range=(first, last))
-    if also:
-        wanted |= Q(pk=also)
-    posts = (
-        Post.objects.filter(wanted, thread=thread)
-        .select_related("author")
-        .annotate(
-            quoted_number=Subquery(quoted.values("number")[:1]),
-            quoted_author=Subquery(quoted.values("author__display_name")[:1]),
+    the post `also` (the accepted answer shown above the first page) wherever it is.
+
+    The rows (without the marks) come from the community's cache (`pagecache.community_cached`),
+    unless `fresh`: a post re-rendered in the request that just changed it."""
+
+    def load():
+        quoted = Post.objects.filter(pk=OuterRef("quoted_id"))
+        wanted = Q(number__range=(first, last))
+        if also:
+            wanted |= Q(pk=also)
+        posts = (
+            Post.objects.filter(wanted, thread_id=thread.pk)
+            .select_related("author")
+            .annotate(
+                quoted_number=Subquery(quoted.values("number")[:1]),
+                quoted_author=Subquery(quoted.values("author__display_name")[:1]),
+            )
         )
+        # The LIMIT tells PostgreSQL the page is small: without it, it expects most of a long
+        # thread's posts (numbers 1..25 are common) and hashes the whole user table for them.
+        return list(posts.order_by("number")[: last - first + 1 + bool(also)])
+
+    # The same rows for every viewer (what each may see is decided on the page): from the
+    # community's cache until anything in it changes. An edit, a hidden post, a new reply or a
+    # renamed author dates it; counters written by UPDATE do through the request that wrote them.
+    posts = (
+        load()
+        if fresh
+        else pagecache.community_cached(thread.community, ("posts", thread.pk, first, last, also), load)
     )
-    # The LIMIT tells PostgreSQL the page is small: without it, it expects most of a long
-    # thread's posts (numbers 1..25 are common) and hashes the whole user table for the authors.
-    posts = list(posts.order_by("number")[: last - first + 1 + bool(also)])
     loaded = (
         [marks.load(user, [post.pk for post in posts]) for marks in _post_marks]
         if (user.is_authenticated and posts)
@@ -276,7 +291,7 @@ def render_one(request, slug, thread_pk, number):
     htmx action on the post (a reaction, a bookmark, a helpful mark) swaps in for the old one."""
     user = request.user
     community, access, thread = get_thread_page_for(user, slug, thread_pk)
-    posts = page_of_posts(user, thread, number, number)
+    posts = page_of_posts(user, thread, number, number, fresh=True)
     if not posts:
         raise Http404("No such post.")
     post = posts[0]

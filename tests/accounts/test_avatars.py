@@ -146,7 +146,7 @@ def test_posts_and_the_members_list_show_the_photo_and_a_new_photo_replaces_the_
     member.refresh_from_db()
     client = login(core_member)
     client.get(url)  # the post's fragment was cached with the initials: a new photo is a new key
-    with django_assert_num_queries(6):  # as without photos (tests/forums/test_query_counts.py)
+    with django_assert_num_queries(5):  # as without photos (tests/forums/test_query_counts.py)
         page = client.get(url).content.decode()
     assert f'src="{member.avatar_url}"' in page
     with django_assert_num_queries(members_queries):

@@ -310,3 +310,24 @@ def test_refused_writes_do_not_empty_the_cache(community, discussion, member):
             reverse("forums:reply", args=[community.slug, discussion.pk]), {"body": "x"}
         ).status_code in {302, 403}
     assert Client().get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_post_swapped_in_after_an_action_shows_the_new_counts(community, discussion, member, core_member):
+    """The rows of a page of posts are cached per community version; the post an htmx action
+    swaps in is read fresh, in the same request as the write (before any cache is dated)."""
+    reader = _member_client(member)
+    _twice(reader, discussion.get_absolute_url())  # the page's rows are now cached
+    post = discussion.posts.get(number=1)
+    actor = _member_client(core_member)
+    swapped = actor.post(
+        reverse("forums:react", args=[community.slug, post.pk]), {"kind": "insightful"}, headers={"HX-Request": "true"}
+    )
+    assert swapped.status_code == 200
+    assert "</span> 1<" in swapped.content.decode()
+    again = actor.post(
+        reverse("forums:react", args=[community.slug, post.pk]), {"kind": "insightful"}, headers={"HX-Request": "true"}
+    )
+    assert "</span> 1<" not in again.content.decode()  # taken back: the count is gone
+    helpful = actor.post(reverse("forums:helpful", args=[community.slug, post.pk]), headers={"HX-Request": "true"})
+    assert helpful.status_code == 200
+    assert "1 found this helpful" in helpful.content.decode(), helpful.content.decode()

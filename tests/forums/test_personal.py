@@ -49,10 +49,11 @@ def test_thread_page_costs_the_same_with_reactions_bookmarks_drafts_and_images(
     client = login(member)
     url = reverse("forums:thread_detail", args=[community.slug, t.pk])
     client.get(url)
-    # The same six queries as a thread without them (tests/forums/test_query_counts.py):
+    # The same five queries as a thread without them (tests/forums/test_query_counts.py):
     # 1 session, 2 user, 3 thread + membership + overlay (read mark, watching, reply draft),
-    # 4 posts, 5 the page's helpful marks, reactions and bookmarks (one UNION ALL), 6 its thanks; tags from the community's cache, the layout's sidebar and counts from the member's
-    with django_assert_num_queries(6):
+    # 4 the page's helpful marks, reactions and bookmarks (one UNION ALL), 5 its thanks; the
+    # posts and tags from the community's cache, the layout's sidebar and counts from the member's
+    with django_assert_num_queries(5):
         response = client.get(url)
     page = text(response)
     assert "Half a thought" in page

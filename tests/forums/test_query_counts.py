@@ -30,13 +30,19 @@ def test_thread_page_query_count_does_not_grow_with_posts(
     client = login(member)
     url = _get(client, reverse("forums:thread_detail", args=[community.slug, t.pk]) + "?page=2")
     # 1 session, 2 user, 3 thread (+ community, author, poll, theme, the viewer's membership and
-    # overlay: read mark, watching), 4 posts of the page (by number range, + the accepted answer
-    # on page 1, authors, quoted authors), 5 my helpful marks, reactions and bookmarks on them
-    # (one UNION ALL), 6 their thanks; the tags come from the community's cache, the sidebar communities
-    # and unread counts from the member's (memberstate)
-    with django_assert_num_queries(6):
+    # overlay: read mark, watching), 4 my helpful marks, reactions and bookmarks on the page's
+    # posts (one UNION ALL), 5 their thanks; the page's posts and tags come from the community's
+    # cache, the sidebar communities and unread counts from the member's (memberstate)
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
+    assert "Post 26" in response.content.decode()
+    # After any change in the community the page's posts are read again (by number range, + the
+    # accepted answer on page 1, authors, quoted authors) and the thread's tags: two queries,
+    # with 50 posts or 1,000.
+    pagecache.bump(community.pk)
+    with django_assert_num_queries(7):
+        response = client.get(url)
     assert "Post 26" in response.content.decode()
 
 
