@@ -320,14 +320,20 @@ def test_a_post_swapped_in_after_an_action_shows_the_new_counts(community, discu
     post = discussion.posts.get(number=1)
     actor = _member_client(core_member)
     swapped = actor.post(
-        reverse("forums:react", args=[community.slug, post.pk]), {"kind": "insightful"}, headers={"HX-Request": "true"}
+        reverse("forums:react", args=[community.slug, post.pk]),
+        {"kind": "insightful"},
+        headers={"HX-Request": "true"},
     )
     assert swapped.status_code == 200
     assert "</span> 1<" in swapped.content.decode()
     again = actor.post(
-        reverse("forums:react", args=[community.slug, post.pk]), {"kind": "insightful"}, headers={"HX-Request": "true"}
+        reverse("forums:react", args=[community.slug, post.pk]),
+        {"kind": "insightful"},
+        headers={"HX-Request": "true"},
     )
     assert "</span> 1<" not in again.content.decode()  # taken back: the count is gone
-    helpful = actor.post(reverse("forums:helpful", args=[community.slug, post.pk]), headers={"HX-Request": "true"})
+    helpful = actor.post(
+        reverse("forums:helpful", args=[community.slug, post.pk]), headers={"HX-Request": "true"}
+    )
     assert helpful.status_code == 200
     assert "1 found this helpful" in helpful.content.decode(), helpful.content.decode()
