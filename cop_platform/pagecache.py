@@ -81,14 +81,17 @@ def allow_sharing(request, community):
         setattr(request, _SHARE, community)
 
 
-def _bump_now(community_id):
-    slug = cache.get(_slug_key(community_id))
-    if slug is None:
-        return  # nothing of this community was cached since the cache was last cleared
+def _bump_slug(slug):
     try:
         cache.incr(_version_key(slug))
     except ValueError:
-        cache.set(_version_key(slug), time.time_ns(), None)
+        pass  # no version: nothing of it is cached (or there is no such community)
+
+
+def _bump_now(community_id):
+    slug = cache.get(_slug_key(community_id))
+    if slug is not None:  # else nothing of this community was cached since the cache was cleared
+        _bump_slug(slug)
 
 
 def bump(community_id):
@@ -136,13 +139,6 @@ def _receiver(sender, instance, **kwargs):
         community_id = instance.pk
     if community_id is not None:
         bump(community_id)
-
-
-def _bump_slug(slug):
-    try:
-        cache.incr(_version_key(slug))
-    except ValueError:
-        pass  # nothing of it cached (or no such community)
 
 
 class WritesDatePagesMiddleware:
